@@ -1,0 +1,112 @@
+/* Prints the size of every ethtool struct ethkit uses and the offset of each field, as
+ * compiled against the system's <linux/ethtool.h>. test/layout.test.ts compares this with
+ * the TypeScript layouts. Output lines: "S <struct> <size>" and "F <struct> <field> <offset>". */
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/ethtool.h>
+
+#define S(s) printf("S %s %zu\n", #s, sizeof(struct s))
+#define F(s, f) printf("F %s %s %zu\n", #s, #f, offsetof(struct s, f))
+
+int main(void)
+{
+	S(ethtool_cmd);
+	F(ethtool_cmd, cmd); F(ethtool_cmd, supported); F(ethtool_cmd, advertising); F(ethtool_cmd, speed);
+	F(ethtool_cmd, duplex); F(ethtool_cmd, port); F(ethtool_cmd, phy_address); F(ethtool_cmd, transceiver);
+	F(ethtool_cmd, autoneg); F(ethtool_cmd, mdio_support); F(ethtool_cmd, maxtxpkt); F(ethtool_cmd, maxrxpkt);
+	F(ethtool_cmd, speed_hi); F(ethtool_cmd, eth_tp_mdix); F(ethtool_cmd, eth_tp_mdix_ctrl);
+	F(ethtool_cmd, lp_advertising); F(ethtool_cmd, reserved);
+
+	S(ethtool_drvinfo);
+	F(ethtool_drvinfo, cmd); F(ethtool_drvinfo, driver); F(ethtool_drvinfo, version);
+	F(ethtool_drvinfo, fw_version); F(ethtool_drvinfo, bus_info); F(ethtool_drvinfo, erom_version);
+	F(ethtool_drvinfo, reserved2); F(ethtool_drvinfo, n_priv_flags); F(ethtool_drvinfo, n_stats);
+	F(ethtool_drvinfo, testinfo_len); F(ethtool_drvinfo, eedump_len); F(ethtool_drvinfo, regdump_len);
+
+	S(ethtool_wolinfo);
+	F(ethtool_wolinfo, cmd); F(ethtool_wolinfo, supported); F(ethtool_wolinfo, wolopts); F(ethtool_wolinfo, sopass);
+
+	S(ethtool_value);
+	F(ethtool_value, cmd); F(ethtool_value, data);
+
+	S(ethtool_regs);
+	F(ethtool_regs, cmd); F(ethtool_regs, version); F(ethtool_regs, len); F(ethtool_regs, data);
+
+	S(ethtool_eeprom);
+	F(ethtool_eeprom, cmd); F(ethtool_eeprom, magic); F(ethtool_eeprom, offset); F(ethtool_eeprom, len);
+	F(ethtool_eeprom, data);
+
+	S(ethtool_coalesce);
+	F(ethtool_coalesce, cmd);
+	F(ethtool_coalesce, rx_coalesce_usecs); F(ethtool_coalesce, rx_max_coalesced_frames);
+	F(ethtool_coalesce, rx_coalesce_usecs_irq); F(ethtool_coalesce, rx_max_coalesced_frames_irq);
+	F(ethtool_coalesce, tx_coalesce_usecs); F(ethtool_coalesce, tx_max_coalesced_frames);
+	F(ethtool_coalesce, tx_coalesce_usecs_irq); F(ethtool_coalesce, tx_max_coalesced_frames_irq);
+	F(ethtool_coalesce, stats_block_coalesce_usecs);
+	F(ethtool_coalesce, use_adaptive_rx_coalesce); F(ethtool_coalesce, use_adaptive_tx_coalesce);
+	F(ethtool_coalesce, pkt_rate_low);
+	F(ethtool_coalesce, rx_coalesce_usecs_low); F(ethtool_coalesce, rx_max_coalesced_frames_low);
+	F(ethtool_coalesce, tx_coalesce_usecs_low); F(ethtool_coalesce, tx_max_coalesced_frames_low);
+	F(ethtool_coalesce, pkt_rate_high);
+	F(ethtool_coalesce, rx_coalesce_usecs_high); F(ethtool_coalesce, rx_max_coalesced_frames_high);
+	F(ethtool_coalesce, tx_coalesce_usecs_high); F(ethtool_coalesce, tx_max_coalesced_frames_high);
+	F(ethtool_coalesce, rate_sample_interval);
+
+	S(ethtool_ringparam);
+	F(ethtool_ringparam, cmd); F(ethtool_ringparam, rx_max_pending); F(ethtool_ringparam, rx_mini_max_pending);
+	F(ethtool_ringparam, rx_jumbo_max_pending); F(ethtool_ringparam, tx_max_pending);
+	F(ethtool_ringparam, rx_pending); F(ethtool_ringparam, rx_mini_pending);
+	F(ethtool_ringparam, rx_jumbo_pending); F(ethtool_ringparam, tx_pending);
+
+	S(ethtool_channels);
+	F(ethtool_channels, cmd); F(ethtool_channels, max_rx); F(ethtool_channels, max_tx);
+	F(ethtool_channels, max_other); F(ethtool_channels, max_combined); F(ethtool_channels, rx_count);
+	F(ethtool_channels, tx_count); F(ethtool_channels, other_count); F(ethtool_channels, combined_count);
+
+	S(ethtool_pauseparam);
+	F(ethtool_pauseparam, cmd); F(ethtool_pauseparam, autoneg); F(ethtool_pauseparam, rx_pause);
+	F(ethtool_pauseparam, tx_pause);
+
+	S(ethtool_gstrings);
+	F(ethtool_gstrings, cmd); F(ethtool_gstrings, string_set); F(ethtool_gstrings, len); F(ethtool_gstrings, data);
+
+	S(ethtool_sset_info);
+	F(ethtool_sset_info, cmd); F(ethtool_sset_info, reserved); F(ethtool_sset_info, sset_mask);
+	F(ethtool_sset_info, data);
+
+	S(ethtool_test);
+	F(ethtool_test, cmd); F(ethtool_test, flags); F(ethtool_test, reserved); F(ethtool_test, len);
+	F(ethtool_test, data);
+
+	S(ethtool_stats);
+	F(ethtool_stats, cmd); F(ethtool_stats, n_stats); F(ethtool_stats, data);
+
+	S(ethtool_perm_addr);
+	F(ethtool_perm_addr, cmd); F(ethtool_perm_addr, size); F(ethtool_perm_addr, data);
+
+	S(ethtool_get_features_block);
+	F(ethtool_get_features_block, available); F(ethtool_get_features_block, requested);
+	F(ethtool_get_features_block, active); F(ethtool_get_features_block, never_changed);
+
+	S(ethtool_gfeatures);
+	F(ethtool_gfeatures, cmd); F(ethtool_gfeatures, size); F(ethtool_gfeatures, features);
+
+	S(ethtool_set_features_block);
+	F(ethtool_set_features_block, valid); F(ethtool_set_features_block, requested);
+
+	S(ethtool_sfeatures);
+	F(ethtool_sfeatures, cmd); F(ethtool_sfeatures, size); F(ethtool_sfeatures, features);
+
+	S(ethtool_link_settings);
+	F(ethtool_link_settings, cmd); F(ethtool_link_settings, speed); F(ethtool_link_settings, duplex);
+	F(ethtool_link_settings, port); F(ethtool_link_settings, phy_address); F(ethtool_link_settings, autoneg);
+	F(ethtool_link_settings, mdio_support); F(ethtool_link_settings, eth_tp_mdix);
+	F(ethtool_link_settings, eth_tp_mdix_ctrl); F(ethtool_link_settings, link_mode_masks_nwords);
+	F(ethtool_link_settings, transceiver); F(ethtool_link_settings, master_slave_cfg);
+	F(ethtool_link_settings, master_slave_state); F(ethtool_link_settings, rate_matching);
+	F(ethtool_link_settings, reserved); F(ethtool_link_settings, link_mode_masks);
+
+	S(ethtool_fecparam);
+	F(ethtool_fecparam, cmd); F(ethtool_fecparam, active_fec); F(ethtool_fecparam, fec); F(ethtool_fecparam, reserved);
+	return 0;
+}

@@ -1,0 +1,3 @@
+export { Nic, StatsReader } from './nic';
+export { EthtoolError, UsageError, ERRNO, strerror, errnoName } from './errors';
+export * from './types';

@@ -1,0 +1,41 @@
+/** Command numbers and flag values from <linux/ethtool.h> and <linux/sockios.h>. */
+export const ETHTOOL = {
+  GSET: 0x01, SSET: 0x02, GDRVINFO: 0x03, GREGS: 0x04, GWOL: 0x05, SWOL: 0x06,
+  GMSGLVL: 0x07, SMSGLVL: 0x08, NWAY_RST: 0x09, GLINK: 0x0a, GEEPROM: 0x0b,
+  GCOALESCE: 0x0e, SCOALESCE: 0x0f, GRINGPARAM: 0x10, SRINGPARAM: 0x11,
+  GPAUSEPARAM: 0x12, SPAUSEPARAM: 0x13, GRXCSUM: 0x14, SRXCSUM: 0x15, GTXCSUM: 0x16, STXCSUM: 0x17,
+  GSG: 0x18, SSG: 0x19, TEST: 0x1a, GSTRINGS: 0x1b, PHYS_ID: 0x1c, GSTATS: 0x1d, GTSO: 0x1e, STSO: 0x1f,
+  GPERMADDR: 0x20, GUFO: 0x21, SUFO: 0x22, GGSO: 0x23, SGSO: 0x24, GFLAGS: 0x25, SFLAGS: 0x26,
+  GPFLAGS: 0x27, SPFLAGS: 0x28, GGRO: 0x2b, SGRO: 0x2c, GSSET_INFO: 0x37,
+  GFEATURES: 0x3a, SFEATURES: 0x3b, GCHANNELS: 0x3c, SCHANNELS: 0x3d,
+  GLINKSETTINGS: 0x4c, SLINKSETTINGS: 0x4d, GFECPARAM: 0x50, SFECPARAM: 0x51,
+} as const;
+
+export type EthtoolCmdName = keyof typeof ETHTOOL;
+
+/** enum ethtool_stringset */
+export const ETH_SS = {
+  TEST: 0, STATS: 1, PRIV_FLAGS: 2, NTUPLE_FILTERS: 3, FEATURES: 4, RSS_HASH_FUNCS: 5,
+  TUNABLES: 6, PHY_STATS: 7, PHY_TUNABLES: 8, LINK_MODES: 9,
+} as const;
+
+/** enum ethtool_test_flags */
+export const ETH_TEST_FL = { OFFLINE: 1 << 0, FAILED: 1 << 1, EXTERNAL_LB: 1 << 2, EXTERNAL_LB_DONE: 1 << 3 } as const;
+
+/** Legacy ETHTOOL_GFLAGS bits */
+export const ETH_FLAG = { TXVLAN: 1 << 7, RXVLAN: 1 << 8, LRO: 1 << 15, NTUPLE: 1 << 27, RXHASH: 1 << 28 } as const;
+
+/** SFEATURES return bits */
+export const ETHTOOL_F = { UNSUPPORTED: 1 << 0, WISH: 1 << 1, COMPAT: 1 << 2 } as const;
+
+/** Wake-on-LAN option bits (WAKE_*) */
+export const WAKE = { PHY: 1 << 0, UCAST: 1 << 1, MCAST: 1 << 2, BCAST: 1 << 3, ARP: 1 << 4, MAGIC: 1 << 5, MAGICSECURE: 1 << 6, FILTER: 1 << 7 } as const;
+
+export const DUPLEX = { HALF: 0x00, FULL: 0x01, UNKNOWN: 0xff } as const;
+export const PORT = { TP: 0x00, AUI: 0x01, MII: 0x02, FIBRE: 0x03, BNC: 0x04, DA: 0x05, NONE: 0xef, OTHER: 0xff } as const;
+export const XCVR = { INTERNAL: 0x00, EXTERNAL: 0x01 } as const;
+export const AUTONEG = { DISABLE: 0x00, ENABLE: 0x01 } as const;
+export const ETH_TP_MDI = { INVALID: 0x00, MDI: 0x01, X: 0x02, AUTO: 0x03 } as const;
+export const SPEED_UNKNOWN = 0xffffffff;
+/** Largest nwords ETHTOOL_GLINKSETTINGS may report (SCHAR_MAX). */
+export const LINK_MODE_MASK_MAX_KERNEL_NU32 = 127;

@@ -1,0 +1,122 @@
+/**
+ * The kernel's ethtool structs (<linux/ethtool.h>), each declared once. Field names are the
+ * kernel's. native/layout.c prints the real sizes and offsets; test/layout.test.ts compares.
+ */
+import { defineStruct } from './layout';
+
+export const ethtool_cmd = defineStruct('ethtool_cmd', [
+  ['cmd', 'u32'], ['supported', 'u32'], ['advertising', 'u32'], ['speed', 'u16'], ['duplex', 'u8'],
+  ['port', 'u8'], ['phy_address', 'u8'], ['transceiver', 'u8'], ['autoneg', 'u8'], ['mdio_support', 'u8'],
+  ['maxtxpkt', 'u32'], ['maxrxpkt', 'u32'], ['speed_hi', 'u16'], ['eth_tp_mdix', 'u8'],
+  ['eth_tp_mdix_ctrl', 'u8'], ['lp_advertising', 'u32'], ['reserved', 'u32[2]'],
+]);
+
+export const ethtool_drvinfo = defineStruct('ethtool_drvinfo', [
+  ['cmd', 'u32'], ['driver', 'char[32]'], ['version', 'char[32]'], ['fw_version', 'char[32]'],
+  ['bus_info', 'char[32]'], ['erom_version', 'char[32]'], ['reserved2', 'char[12]'],
+  ['n_priv_flags', 'u32'], ['n_stats', 'u32'], ['testinfo_len', 'u32'], ['eedump_len', 'u32'],
+  ['regdump_len', 'u32'],
+]);
+
+export const SOPASS_MAX = 6;
+export const ethtool_wolinfo = defineStruct('ethtool_wolinfo', [
+  ['cmd', 'u32'], ['supported', 'u32'], ['wolopts', 'u32'], ['sopass', 'u8[6]'],
+]);
+
+export const ethtool_value = defineStruct('ethtool_value', [['cmd', 'u32'], ['data', 'u32']]);
+
+export const ethtool_regs = defineStruct('ethtool_regs', [
+  ['cmd', 'u32'], ['version', 'u32'], ['len', 'u32'], ['data', 'u8[]'],
+]);
+
+export const ethtool_eeprom = defineStruct('ethtool_eeprom', [
+  ['cmd', 'u32'], ['magic', 'u32'], ['offset', 'u32'], ['len', 'u32'], ['data', 'u8[]'],
+]);
+
+export const ethtool_coalesce = defineStruct('ethtool_coalesce', [
+  ['cmd', 'u32'],
+  ['rx_coalesce_usecs', 'u32'], ['rx_max_coalesced_frames', 'u32'],
+  ['rx_coalesce_usecs_irq', 'u32'], ['rx_max_coalesced_frames_irq', 'u32'],
+  ['tx_coalesce_usecs', 'u32'], ['tx_max_coalesced_frames', 'u32'],
+  ['tx_coalesce_usecs_irq', 'u32'], ['tx_max_coalesced_frames_irq', 'u32'],
+  ['stats_block_coalesce_usecs', 'u32'],
+  ['use_adaptive_rx_coalesce', 'u32'], ['use_adaptive_tx_coalesce', 'u32'],
+  ['pkt_rate_low', 'u32'],
+  ['rx_coalesce_usecs_low', 'u32'], ['rx_max_coalesced_frames_low', 'u32'],
+  ['tx_coalesce_usecs_low', 'u32'], ['tx_max_coalesced_frames_low', 'u32'],
+  ['pkt_rate_high', 'u32'],
+  ['rx_coalesce_usecs_high', 'u32'], ['rx_max_coalesced_frames_high', 'u32'],
+  ['tx_coalesce_usecs_high', 'u32'], ['tx_max_coalesced_frames_high', 'u32'],
+  ['rate_sample_interval', 'u32'],
+]);
+
+export const ethtool_ringparam = defineStruct('ethtool_ringparam', [
+  ['cmd', 'u32'], ['rx_max_pending', 'u32'], ['rx_mini_max_pending', 'u32'],
+  ['rx_jumbo_max_pending', 'u32'], ['tx_max_pending', 'u32'], ['rx_pending', 'u32'],
+  ['rx_mini_pending', 'u32'], ['rx_jumbo_pending', 'u32'], ['tx_pending', 'u32'],
+]);
+
+export const ethtool_channels = defineStruct('ethtool_channels', [
+  ['cmd', 'u32'], ['max_rx', 'u32'], ['max_tx', 'u32'], ['max_other', 'u32'], ['max_combined', 'u32'],
+  ['rx_count', 'u32'], ['tx_count', 'u32'], ['other_count', 'u32'], ['combined_count', 'u32'],
+]);
+
+export const ethtool_pauseparam = defineStruct('ethtool_pauseparam', [
+  ['cmd', 'u32'], ['autoneg', 'u32'], ['rx_pause', 'u32'], ['tx_pause', 'u32'],
+]);
+
+export const ETH_GSTRING_LEN = 32;
+export const ethtool_gstrings = defineStruct('ethtool_gstrings', [
+  ['cmd', 'u32'], ['string_set', 'u32'], ['len', 'u32'], ['data', 'u8[]'],
+]);
+
+export const ethtool_sset_info = defineStruct('ethtool_sset_info', [
+  ['cmd', 'u32'], ['reserved', 'u32'], ['sset_mask', 'u64'], ['data', 'u32[]'],
+]);
+
+export const ethtool_test = defineStruct('ethtool_test', [
+  ['cmd', 'u32'], ['flags', 'u32'], ['reserved', 'u32'], ['len', 'u32'], ['data', 'u64[]'],
+]);
+
+export const ethtool_stats = defineStruct('ethtool_stats', [
+  ['cmd', 'u32'], ['n_stats', 'u32'], ['data', 'u64[]'],
+]);
+
+export const ethtool_perm_addr = defineStruct('ethtool_perm_addr', [
+  ['cmd', 'u32'], ['size', 'u32'], ['data', 'u8[]'],
+]);
+
+export const ethtool_get_features_block = defineStruct('ethtool_get_features_block', [
+  ['available', 'u32'], ['requested', 'u32'], ['active', 'u32'], ['never_changed', 'u32'],
+]);
+export const ethtool_gfeatures = defineStruct('ethtool_gfeatures', [
+  ['cmd', 'u32'], ['size', 'u32'], ['features', 'u32[]'],
+]);
+
+export const ethtool_set_features_block = defineStruct('ethtool_set_features_block', [
+  ['valid', 'u32'], ['requested', 'u32'],
+]);
+export const ethtool_sfeatures = defineStruct('ethtool_sfeatures', [
+  ['cmd', 'u32'], ['size', 'u32'], ['features', 'u32[]'],
+]);
+
+export const ethtool_link_settings = defineStruct('ethtool_link_settings', [
+  ['cmd', 'u32'], ['speed', 'u32'], ['duplex', 'u8'], ['port', 'u8'], ['phy_address', 'u8'],
+  ['autoneg', 'u8'], ['mdio_support', 'u8'], ['eth_tp_mdix', 'u8'], ['eth_tp_mdix_ctrl', 'u8'],
+  ['link_mode_masks_nwords', 's8'], ['transceiver', 'u8'], ['master_slave_cfg', 'u8'],
+  ['master_slave_state', 'u8'], ['rate_matching', 'u8'], ['reserved', 'u32[7]'],
+  ['link_mode_masks', 'u32[]'],
+]);
+
+export const ethtool_fecparam = defineStruct('ethtool_fecparam', [
+  ['cmd', 'u32'], ['active_fec', 'u32'], ['fec', 'u32'], ['reserved', 'u32'],
+]);
+
+/** Every layout, for the native probe comparison. */
+export const ALL_LAYOUTS = [
+  ethtool_cmd, ethtool_drvinfo, ethtool_wolinfo, ethtool_value, ethtool_regs, ethtool_eeprom,
+  ethtool_coalesce, ethtool_ringparam, ethtool_channels, ethtool_pauseparam, ethtool_gstrings,
+  ethtool_sset_info, ethtool_test, ethtool_stats, ethtool_perm_addr, ethtool_get_features_block,
+  ethtool_gfeatures, ethtool_set_features_block, ethtool_sfeatures, ethtool_link_settings,
+  ethtool_fecparam,
+];

@@ -1,0 +1,1 @@
+export { Transport, IFNAMSIZ, ifnameProblem } from './transport';
