@@ -46,6 +46,17 @@ function dv(buf: Uint8Array): DataView {
   return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
+const N_STATS_OFFSET = S.ethtool_stats.byName.n_stats.offset;
+
+/**
+ * A failed GSTRINGS/GSTATS/TEST whose reply header shows a count other than the one asked
+ * for: the kernel wrote its new count and then hit the guard page at the end of our buffer
+ * (see src/ffi/koffi.ts). Not an error: the count changed, read again.
+ */
+function countMoved(r: number, got: number, asked: number): boolean {
+  return r === -ERRNO.EFAULT && got !== asked;
+}
+
 function strip<T>(d: Record<string, FieldValue>): T {
   const { cmd: _cmd, ...rest } = d;
   return rest as T;
@@ -86,10 +97,19 @@ export class Nic {
     return this.driverName;
   }
 
+  /** One zeroed request buffer per fixed-size struct, reused by get() (decode copies out). */
+  private readonly getBufs = new Map<StructLayout, Uint8Array>();
+
   private get<T>(layout: StructLayout, cmd: Cmd): T {
-    const buf = request(layout, ETHTOOL[cmd]);
+    return strip<T>(this.getDecoded(layout, cmd));
+  }
+
+  private getDecoded(layout: StructLayout, cmd: Cmd): Record<string, FieldValue> {
+    let reuse = this.getBufs.get(layout);
+    if (!reuse) this.getBufs.set(layout, reuse = new Uint8Array(new ArrayBuffer(layout.size)));
+    const buf = request(layout, ETHTOOL[cmd], 0, () => reuse!);
     this.call(cmd, buf);
-    return strip<T>(decode(layout, buf));
+    return decode(layout, buf);
   }
 
   /** Write a whole struct: `current` as read, overlaid with `change`. One ioctl. */
@@ -102,8 +122,13 @@ export class Nic {
   // ---- identity -------------------------------------------------------------------------
 
   driverInfo(): DriverInfo {
-    const info = this.get<DriverInfo>(S.ethtool_drvinfo, 'GDRVINFO');
-    delete (info as Partial<DriverInfo> & { reserved2?: string }).reserved2;
+    const d = this.getDecoded(S.ethtool_drvinfo, 'GDRVINFO');
+    const info: DriverInfo = {
+      driver: d.driver as string, version: d.version as string, fw_version: d.fw_version as string,
+      bus_info: d.bus_info as string, erom_version: d.erom_version as string,
+      n_priv_flags: d.n_priv_flags as number, n_stats: d.n_stats as number, testinfo_len: d.testinfo_len as number,
+      eedump_len: d.eedump_len as number, regdump_len: d.regdump_len as number,
+    };
     this.driverName = info.driver;
     return info;
   }
@@ -268,9 +293,12 @@ export class Nic {
       if (n === 0) return [];
       const buf = request(G, ETHTOOL.GSTRINGS, n * S.ETH_GSTRING_LEN);
       encode(G, { string_set: ss, len: n }, buf);
-      this.call('GSTRINGS', buf);
+      const r = this.try(buf);
       const len = dv(buf).getUint32(G.byName.len.offset, true);
-      if (len !== n) continue; // the driver's count changed under us: count again
+      if (r < 0 && !countMoved(r, len, n)) throw this.error('GSTRINGS', -r);
+      // The driver's count changed under us (the kernel answered 0, its new count, or hit the
+      // end of our buffer): count again.
+      if (r < 0 || len !== n) continue;
       const out: string[] = new Array(n);
       for (let i = 0; i < n; i++) out[i] = readCString(buf, G.flex!.offset + i * S.ETH_GSTRING_LEN, S.ETH_GSTRING_LEN);
       return out;
@@ -375,9 +403,10 @@ export class Nic {
       const flags = mode === 'offline' ? ETH_TEST_FL.OFFLINE : mode === 'external_lb' ? ETH_TEST_FL.OFFLINE | ETH_TEST_FL.EXTERNAL_LB : 0;
       const buf = request(T, ETHTOOL.TEST, names.length * 8);
       encode(T, { flags, len: names.length }, buf);
-      this.call('TEST', buf);
+      const r = this.try(buf);
       const d = decode(T, buf) as Record<string, number>;
-      if (d.len !== names.length) continue;
+      if (r < 0 && !countMoved(r, d.len, names.length)) throw this.error('TEST', -r);
+      if (r < 0 || d.len !== names.length) continue;
       const view = dv(buf);
       return {
         flags: d.flags,
@@ -466,13 +495,20 @@ export class StatsReader {
   }
 
   read(): BigUint64Array {
-    const T = S.ethtool_stats;
     for (let attempt = 0; attempt < COUNT_RETRIES; attempt++) {
-      this.dvw.setUint32(T.byName.n_stats.offset, this.names.length, true);
+      const n = this.names.length;
+      if (n === 0) {
+        // n_stats 0 asks the kernel for all counters with no room for them: never send it.
+        if (this.nic.stringCount(ETH_SS.STATS) === 0) return this.view;
+        this.reload();
+        continue;
+      }
+      this.dvw.setUint32(N_STATS_OFFSET, n, true);
       const r = this.t.ioctl(this.nic.name, this.buf);
-      if (r < 0) throw this.nic.error('GSTATS', -r);
-      if (this.dvw.getUint32(T.byName.n_stats.offset, true) === this.names.length) return this.view;
-      this.reload();
+      const got = this.dvw.getUint32(N_STATS_OFFSET, true);
+      if (r >= 0 && got === n) return this.view;
+      if (r < 0 && !countMoved(r, got, n)) throw this.nic.error('GSTATS', -r);
+      this.reload(); // the driver's count changed: new names, new buffer
     }
     throw this.nic.error('GSTATS', ERRNO.EAGAIN);
   }

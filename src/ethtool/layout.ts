@@ -93,10 +93,22 @@ function writeScalar(dv: DataView, off: number, s: Scalar | 'char', v: number | 
   }
 }
 
-/** Read a NUL-terminated C string of at most `len` bytes. */
+/** Read a NUL-terminated C string of at most `len` bytes (UTF-8; ASCII, the usual case, fast). */
 export function readCString(buf: Uint8Array, off: number, len: number): string {
+  let s = '';
+  const stop = Math.min(off + len, buf.length);
+  for (let i = off; i < stop; i++) {
+    const c = buf[i];
+    if (c === 0) return s;
+    if (c >= 0x80) return readUtf8CString(buf, off, stop);
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+function readUtf8CString(buf: Uint8Array, off: number, stop: number): string {
   let end = off;
-  while (end < off + len && buf[end] !== 0) end++;
+  while (end < stop && buf[end] !== 0) end++;
   return Buffer.from(buf.buffer, buf.byteOffset + off, end - off).toString('utf8');
 }
 
