@@ -1,0 +1,70 @@
+/** Command line of `ethkit --top`. */
+import { ifnameProblem } from '../ffi/transport';
+
+export interface TopArgs {
+  devices: string[];
+  count: number | null;
+  json: boolean;
+  intervalS: number;
+  help: boolean;
+}
+
+export class TopUsageError extends Error {}
+
+export const TOP_USAGE = `usage: ethkit --top [--interval S] [DEVNAME ...]
+       ethkit --top --count N [--json] [--interval S] [DEVNAME ...]
+
+Live NIC counters: per-NIC rates, history charts, per-queue load and imbalance, and every
+counter of the selected NIC (drops/errors that move are shown in red). With no DEVNAME every
+non-loopback device is shown.
+
+  --interval S  sampling interval in seconds (default 1; '+'/'-' change it live)
+  --count N     print N samples and exit (no terminal needed)
+  --json        with --count: one JSON object per sample (schema: src/tui/README.md)
+
+keys: q/Ctrl-C quit  Tab/arrows select NIC  / filter  s sort (name/value/rate)  z zero
+      p pause  +/- interval  PgUp/PgDn/Home/End scroll counters`;
+
+function num(flag: string, v: string | undefined): number {
+  if (v === undefined || v === '') throw new TopUsageError(`${flag} needs a value`);
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new TopUsageError(`${flag}: "${v}" is not a number`);
+  return n;
+}
+
+export function parseTopArgs(argv: readonly string[]): TopArgs {
+  const a: TopArgs = { devices: [], count: null, json: false, intervalS: 1, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let inline: string | undefined;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    if (eq > 0) { inline = arg.slice(eq + 1); arg = arg.slice(0, eq); }
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    switch (arg) {
+      case '--top': break; // tolerate the mode flag itself
+      case '-h': case '--help': a.help = true; break;
+      case '--json': case '-j': a.json = true; break;
+      case '--count': case '-n': {
+        const n = num('--count', value());
+        if (!Number.isInteger(n) || n < 1) throw new TopUsageError(`--count must be a positive integer, not "${n}"`);
+        a.count = n;
+        break;
+      }
+      case '--interval': case '-i': {
+        const s = num('--interval', value());
+        if (!(s >= 0.05 && s <= 3600)) throw new TopUsageError(`--interval must be between 0.05 and 3600 seconds, not "${s}"`);
+        a.intervalS = s;
+        break;
+      }
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new TopUsageError(`unknown option "${argv[i]}" for --top`);
+        {
+          const problem = ifnameProblem(arg);
+          if (problem) throw new TopUsageError(problem);
+          if (!a.devices.includes(arg)) a.devices.push(arg);
+        }
+    }
+  }
+  if (a.json && a.count === null && !a.help) throw new TopUsageError('--json needs --count N (the live view is not JSON)');
+  return a;
+}

@@ -1,0 +1,380 @@
+/**
+ * The live-counters model behind `ethkit --top`: sampling (sysfs + ETHTOOL_GSTATS), rates from
+ * measured monotonic time, per-queue grouping and imbalance, highlighting decisions, history,
+ * and the operator's view state (selection, filter, sort, pause, interval, zero). No terminal
+ * code here: the blessed view and the --count printer both read this model.
+ */
+import { Transport } from '../ffi/transport';
+import { Nic, StatsReader } from '../device/nic';
+import { EthtoolError } from '../device/errors';
+import { CounterSet } from './counters';
+import { queueLayout, imbalance, QueueLayout, QueueMetric } from './queues';
+import { SysfsDevice, SYSFS_NET, listNetDevices } from './sysfs';
+import { History } from './history';
+
+export type SortKey = 'name' | 'value' | 'rate';
+export const SORT_KEYS: readonly SortKey[] = ['name', 'value', 'rate'];
+/** Interval steps for '+'/'-' (seconds). */
+export const INTERVAL_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60];
+/** Prefix of kernel netdev counters (sysfs statistics/*) in the counter table. */
+export const SYS_PREFIX = 'sys:';
+
+/** History series indices. */
+export const H_RX_BITS = 0, H_TX_BITS = 1, H_RX_PKTS = 2, H_TX_PKTS = 3;
+
+export interface Summary {
+  rxBits: number; txBits: number; rxPkts: number; txPkts: number;
+  /** rx_dropped + tx_dropped + rx_missed_errors, per second */
+  drops: number;
+  /** rx_errors + tx_errors, per second */
+  errors: number;
+}
+
+/** Which counters feed the summary, by index in one CounterSet (-1: absent). */
+interface SummaryIndex { rxBytes: number; txBytes: number; rxPkts: number; txPkts: number; drops: number[]; errors: number[] }
+
+function summaryIndex(c: CounterSet): SummaryIndex | null {
+  const i = (n: string) => c.indexOf(n);
+  const idx = { rxBytes: i('rx_bytes'), txBytes: i('tx_bytes'), rxPkts: i('rx_packets'), txPkts: i('tx_packets'),
+    drops: [i('rx_dropped'), i('tx_dropped'), i('rx_missed_errors')].filter(x => x >= 0),
+    errors: [i('rx_errors'), i('tx_errors')].filter(x => x >= 0) };
+  return idx.rxBytes >= 0 || idx.rxPkts >= 0 || idx.txBytes >= 0 || idx.txPkts >= 0 ? idx : null;
+}
+
+export type DriverStatsStatus = 'ok' | 'none' | 'unsupported' | 'error';
+
+export class DeviceState {
+  present = false;
+  /** Monotonic ms when it was last seen gone (null while present). */
+  goneSinceMs: number | null = null;
+  /** Times the device vanished and came back (or was replaced). */
+  returns = 0;
+  everSeen = false;
+  readonly sysfs: SysfsDevice;
+  /** Kernel netdev counters (sysfs statistics/*). */
+  readonly sys = new CounterSet();
+  /** Driver counters (ETHTOOL_GSTATS). */
+  readonly drv = new CounterSet();
+  drvStatus: DriverStatsStatus = 'none';
+  drvError = '';
+  /** Bumped whenever either counter set's names change (the view rebuilds its row list). */
+  layoutGeneration = 0;
+  queues: QueueLayout = queueLayout([]);
+  /** Per-queue rates of the selected metrics (length = queues.count). */
+  qRxPkts = new Float64Array(0);
+  qTxPkts = new Float64Array(0);
+  qRxBytes = new Float64Array(0);
+  qTxBytes = new Float64Array(0);
+  /** Per-queue sum of trouble metrics' rates. */
+  qAlarm = new Float64Array(0);
+  rxImbalance = NaN;
+  txImbalance = NaN;
+  summary: Summary = { rxBits: 0, txBits: 0, rxPkts: 0, txPkts: 0, drops: 0, errors: 0 };
+  /** Trouble counters (drops/errors/misses…) that moved in the last interval. */
+  alarmsMoving = 0;
+  /** Measured length of the last interval (ns); 0 before two samples. */
+  elapsedNs = 0n;
+  readonly history: History;
+
+  private nic: Nic | null = null;
+  private reader: StatsReader | null = null;
+  private readerGen = -1;
+  private sysNames: readonly string[] | null = null;
+  private lastNs: bigint | null = null;
+  private sumIdx: { set: CounterSet; idx: SummaryIndex } | null = null;
+  private alarmIdx: { set: CounterSet; idx: number[] }[] = [];
+
+  constructor(readonly name: string, private readonly transport: Transport | null, sysfsRoot: string, historyLength: number) {
+    this.sysfs = new SysfsDevice(name, sysfsRoot);
+    this.history = new History(4, historyLength);
+  }
+
+  /** Total rows of the counter table (kernel counters first, then driver counters). */
+  get counterCount(): number { return this.sys.names.length + this.drv.names.length; }
+
+  /** Display name of table row r. */
+  counterName(r: number): string {
+    const n = this.sys.names.length;
+    return r < n ? SYS_PREFIX + this.sys.names[r] : this.drv.names[r - n];
+  }
+  counterSet(r: number): [CounterSet, number] {
+    const n = this.sys.names.length;
+    return r < n ? [this.sys, r] : [this.drv, r - n];
+  }
+
+  private relayout(): void {
+    this.layoutGeneration++;
+    this.queues = queueLayout(this.drv.names);
+    const q = this.queues.count;
+    this.qRxPkts = new Float64Array(q); this.qTxPkts = new Float64Array(q);
+    this.qRxBytes = new Float64Array(q); this.qTxBytes = new Float64Array(q);
+    this.qAlarm = new Float64Array(q);
+    const s = summaryIndex(this.sys);
+    const d = summaryIndex(this.drv);
+    this.sumIdx = s ? { set: this.sys, idx: s } : d ? { set: this.drv, idx: d } : null;
+    this.alarmIdx = [this.sys, this.drv].map(set => {
+      const idx: number[] = [];
+      for (let i = 0; i < set.alarm.length; i++) if (set.alarm[i]) idx.push(i);
+      return { set, idx };
+    });
+  }
+
+  private markGone(nowMs: number): void {
+    if (this.present || this.goneSinceMs === null) this.goneSinceMs = nowMs;
+    this.present = false;
+    this.reader = null;
+    this.nic = null;
+    this.lastNs = null;
+    this.sys.rate.fill(0); this.drv.rate.fill(0);
+    this.computeDerived();
+  }
+
+  /** Read the driver counters; returns false when the device is gone. */
+  private readDriver(): BigUint64Array | null | false {
+    if (!this.transport || this.drvStatus === 'unsupported') return null;
+    try {
+      if (!this.reader) {
+        this.nic ??= new Nic(this.name, this.transport);
+        this.reader = this.nic.statsReader();
+        this.readerGen = -1;
+      }
+      const v = this.reader.read();
+      this.drvStatus = 'ok';
+      return v;
+    } catch (e) {
+      this.reader = null;
+      if (e instanceof EthtoolError) {
+        if (e.kind === 'no-device') return false;
+        if (e.kind === 'unsupported') { this.drvStatus = 'unsupported'; this.drvError = e.message; return null; }
+      }
+      this.drvStatus = 'error';
+      this.drvError = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      return null;
+    }
+  }
+
+  /** Take one sample; `nowNs` is read right after the device's counters were read. */
+  sample(clock: () => bigint): void {
+    const res = this.sysfs.sample();
+    if (res === 'gone') { this.markGone(Number(clock() / 1000000n)); return; }
+    const drvValues = this.readDriver();
+    const nowNs = clock();
+    const nowMs = Number(nowNs / 1000000n);
+    if (drvValues === false) { this.markGone(nowMs); return; }
+    if (res === 'recreated' || !this.present) {
+      if (this.everSeen) this.returns++;
+      this.everSeen = true;
+      this.present = true;
+      this.goneSinceMs = null;
+      this.sys.rebase();
+      this.drv.rebase();
+      this.lastNs = null;
+    }
+    let changed = false;
+    if (this.sysfs.statNames !== this.sysNames) {
+      this.sysNames = this.sysfs.statNames;
+      this.sys.setNames(this.sysNames);
+      changed = true;
+    }
+    if (drvValues) {
+      const reader = this.reader!;
+      if (reader.generation !== this.readerGen) {
+        this.readerGen = reader.generation;
+        if (!sameNames(reader.names, this.drv.names)) { this.drv.setNames(reader.names); changed = true; }
+      }
+    } else if (this.drvStatus !== 'error' && this.drv.names.length) {
+      this.drv.setNames([]); // the driver has no statistics
+      changed = true;
+    }
+    if (changed || this.layoutGeneration === 0) this.relayout();
+    const elapsed = this.lastNs === null ? 0n : nowNs - this.lastNs;
+    this.lastNs = nowNs;
+    this.elapsedNs = elapsed;
+    this.sys.update(this.sysfs.values, elapsed, nowMs);
+    if (drvValues) this.drv.update(drvValues, elapsed, nowMs);
+    else { this.drv.rate.fill(0); this.drv.rebase(); } // transient failure: no rates this time
+    this.computeDerived();
+    if (elapsed > 0n) {
+      const s = this.summary;
+      this.history.push([s.rxBits, s.txBits, s.rxPkts, s.txPkts]);
+    }
+  }
+
+  private computeDerived(): void {
+    const s = this.summary;
+    const si = this.sumIdx;
+    if (si) {
+      const r = si.set.rate, x = si.idx;
+      s.rxBits = x.rxBytes >= 0 ? r[x.rxBytes] * 8 : 0;
+      s.txBits = x.txBytes >= 0 ? r[x.txBytes] * 8 : 0;
+      s.rxPkts = x.rxPkts >= 0 ? r[x.rxPkts] : 0;
+      s.txPkts = x.txPkts >= 0 ? r[x.txPkts] : 0;
+      s.drops = si.set.sumRates(x.drops);
+      s.errors = si.set.sumRates(x.errors);
+    } else {
+      s.rxBits = s.txBits = s.rxPkts = s.txPkts = s.drops = s.errors = 0;
+    }
+    let moving = 0;
+    for (const { set, idx } of this.alarmIdx) for (const i of idx) if (set.rate[i] > 0) moving++;
+    this.alarmsMoving = moving;
+    const q = this.queues, rate = this.drv.rate;
+    const fill = (out: Float64Array, m: QueueMetric | null) => {
+      for (let k = 0; k < q.count; k++) { const i = m ? m.index[k] : -1; out[k] = i >= 0 ? rate[i] : 0; }
+    };
+    fill(this.qRxPkts, q.rxPackets); fill(this.qTxPkts, q.txPackets);
+    fill(this.qRxBytes, q.rxBytes); fill(this.qTxBytes, q.txBytes);
+    this.qAlarm.fill(0);
+    for (const m of q.alarms) for (let k = 0; k < q.count; k++) { const i = m.index[k]; if (i >= 0) this.qAlarm[k] += rate[i]; }
+    this.rxImbalance = q.rxPackets ? imbalance(this.qRxPkts) : NaN;
+    this.txImbalance = q.txPackets ? imbalance(this.qTxPkts) : NaN;
+  }
+
+  /** Highlight level of table row r at monotonic time nowMs: 2 moving now, 1 moved recently, 0. */
+  level(r: number, nowMs: number, holdMs: number): 0 | 1 | 2 {
+    const [set, i] = this.counterSet(r);
+    if (!set.alarm[i]) return 0;
+    if (set.rate[i] > 0) return 2;
+    const t = set.movedAt[i];
+    return t > 0 && nowMs - t <= holdMs ? 1 : 0;
+  }
+
+  zero(): void { this.sys.zero(); this.drv.zero(); }
+
+  close(): void { this.sysfs.close(); }
+}
+
+export interface TopOptions {
+  /** Devices to show; null = every non-loopback device (new ones are picked up as they appear). */
+  names: string[] | null;
+  /** ETHTOOL_GSTATS transport; null to read sysfs only. */
+  transport: Transport | null;
+  sysfsRoot?: string;
+  /** Monotonic clock in ns (process.hrtime.bigint by default). */
+  clock?: () => bigint;
+  intervalS?: number;
+  historyLength?: number;
+  /** How long a trouble counter stays highlighted after it last moved (ms). */
+  holdMs?: number;
+}
+
+export class TopModel {
+  readonly devices: DeviceState[] = [];
+  selected = 0;
+  paused = false;
+  intervalS: number;
+  filter = '';
+  sort: SortKey = 'name';
+  /** Samples taken (excluding paused ticks). */
+  samples = 0;
+  readonly holdMs: number;
+  readonly clock: () => bigint;
+  private readonly root: string;
+  private readonly auto: boolean;
+  private readonly historyLength: number;
+  /** Cached filtered+sorted row list of the selected device. */
+  private rowCache: { dev: DeviceState; gen: number; filter: string; rows: Int32Array; rank: Int32Array } | null = null;
+  private sorted = new Int32Array(0);
+
+  constructor(private readonly opts: TopOptions) {
+    this.root = opts.sysfsRoot ?? SYSFS_NET;
+    this.clock = opts.clock ?? process.hrtime.bigint;
+    this.intervalS = opts.intervalS ?? 1;
+    this.holdMs = opts.holdMs ?? 10000;
+    this.historyLength = opts.historyLength ?? 300;
+    this.auto = opts.names === null;
+    for (const n of opts.names ?? listNetDevices(this.root)) this.add(n);
+  }
+
+  private add(name: string): DeviceState {
+    const d = new DeviceState(name, this.opts.transport, this.root, this.historyLength);
+    this.devices.push(d);
+    return d;
+  }
+
+  get current(): DeviceState | undefined { return this.devices[this.selected]; }
+
+  nowMs(): number { return Number(this.clock() / 1000000n); }
+
+  /** Sample every device (no-op while paused). */
+  sample(): void {
+    if (this.paused) return;
+    if (this.auto) {
+      const known = new Set(this.devices.map(d => d.name));
+      for (const n of listNetDevices(this.root)) if (!known.has(n)) this.add(n);
+    }
+    for (const d of this.devices) d.sample(this.clock);
+    this.samples++;
+  }
+
+  select(delta: number): void {
+    const n = this.devices.length;
+    if (n === 0) return;
+    this.selected = ((this.selected + delta) % n + n) % n;
+  }
+
+  cycleSort(): SortKey {
+    this.sort = SORT_KEYS[(SORT_KEYS.indexOf(this.sort) + 1) % SORT_KEYS.length];
+    return this.sort;
+  }
+
+  setFilter(f: string): void { this.filter = f.trim(); }
+
+  togglePause(): boolean {
+    this.paused = !this.paused;
+    // Resuming: the next sample re-primes, so rates never average over the paused stretch.
+    if (!this.paused) for (const d of this.devices) { d.sys.rebase(); d.drv.rebase(); }
+    return this.paused;
+  }
+
+  /** Step the interval up (+1) or down (-1) through INTERVAL_STEPS. */
+  stepInterval(dir: 1 | -1): number {
+    const cur = this.intervalS;
+    if (dir > 0) this.intervalS = INTERVAL_STEPS.find(s => s > cur + 1e-9) ?? INTERVAL_STEPS[INTERVAL_STEPS.length - 1];
+    else this.intervalS = [...INTERVAL_STEPS].reverse().find(s => s < cur - 1e-9) ?? INTERVAL_STEPS[0];
+    return this.intervalS;
+  }
+
+  zero(): void { for (const d of this.devices) d.zero(); }
+
+  /** Row numbers of the selected device's counter table, filtered and sorted. */
+  rows(dev: DeviceState | undefined = this.current): Int32Array {
+    if (!dev) return new Int32Array(0);
+    let c = this.rowCache;
+    if (!c || c.dev !== dev || c.gen !== dev.layoutGeneration || c.filter !== this.filter) {
+      const f = this.filter.toLowerCase();
+      const keep: number[] = [];
+      for (let r = 0; r < dev.counterCount; r++) if (!f || dev.counterName(r).toLowerCase().includes(f)) keep.push(r);
+      keep.sort((a, b) => cmpName(dev.counterName(a), dev.counterName(b)));
+      const rank = new Int32Array(dev.counterCount);
+      keep.forEach((r, k) => { rank[r] = k; });
+      c = this.rowCache = { dev, gen: dev.layoutGeneration, filter: this.filter, rows: Int32Array.from(keep), rank };
+    }
+    if (this.sort === 'name') return c.rows;
+    if (this.sorted.length !== c.rows.length) this.sorted = new Int32Array(c.rows.length);
+    const out = this.sorted, rank = c.rank;
+    out.set(c.rows);
+    const ns = dev.sys.names.length;
+    if (this.sort === 'rate') {
+      const sr = dev.sys.rate, dr = dev.drv.rate;
+      const key = (r: number) => (r < ns ? sr[r] : dr[r - ns]);
+      out.sort((a, b) => key(b) - key(a) || rank[a] - rank[b]);
+    } else {
+      const key = (r: number) => (r < ns ? dev.sys.shown(r) : dev.drv.shown(r - ns));
+      out.sort((a, b) => { const x = key(a), y = key(b); return x > y ? -1 : x < y ? 1 : rank[a] - rank[b]; });
+    }
+    return out;
+  }
+
+  close(): void { for (const d of this.devices) d.close(); }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Name order with numbers compared numerically (rx_queue_2 before rx_queue_10). */
+export function cmpName(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
