@@ -72,8 +72,18 @@ export class FfiError extends Error {
   }
 }
 
+/**
+ * Guarded regions alive. Each is a mapping that V8 does not count as memory, unmapped only
+ * once its view is collected and the finalizer has run (never inside a synchronous loop), so
+ * alloc() stops handing them out past a bound: plain buffers are just as safe (their
+ * count-sized requests go through the scratch area), only a copy slower.
+ */
+let liveRegions = 0;
+const MAX_GUARDED_ALLOCS = 256;
+
 /** Unmaps a guarded region once no JS view of it is left. */
 const unmapper = new FinalizationRegistry<{ addr: number; len: number }>(({ addr, len }) => {
+  liveRegions--;
   libc?.munmap(addr, len);
 });
 
@@ -94,6 +104,7 @@ function guardedAlloc(c: Libc, size: number): Uint8Array {
   }
   const ab = koffi.view(ptr, body);
   unmapper.register(ab, { addr, len: body + c.page });
+  liveRegions++;
   return new Uint8Array(ab, body - size, size);
 }
 
@@ -194,6 +205,7 @@ export class KoffiTransport implements Transport {
 
   /** A reusable request buffer that ends at a guard page (see the module comment). */
   alloc(size: number): Uint8Array {
+    if (liveRegions >= MAX_GUARDED_ALLOCS) return new Uint8Array(new ArrayBuffer(size));
     const buf = guardedAlloc(this.c, size);
     this.guarded.add(buf);
     return buf;
