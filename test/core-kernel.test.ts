@@ -213,6 +213,54 @@ test('eth0 (read-only): link, link settings and permanent address match ethtool'
   assert.equal(`Permanent address: ${mac}`, hostEthtool('-P', HOST_IF).trim());
 });
 
+test('KoffiTransport on eth0 (read-only GSTATS): replies larger than the buffer stop at the guard page', async () => {
+  const t = new KoffiTransport();
+  try {
+    const n = new Nic(HOST_IF, t).stringCount(1 /* ETH_SS_STATS */);
+    assert.ok(n > 0);
+    const gstats = (buf: Uint8Array, count: number): DataView => {
+      const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      dv.setUint32(0, 0x1d, true);
+      dv.setUint32(4, count, true);
+      return dv;
+    };
+    // A buffer from alloc() ends at the guard page itself.
+    const guarded = t.alloc(8);
+    const g = gstats(guarded, 0);
+    assert.equal(t.ioctl(HOST_IF, guarded), -14, 'EFAULT');
+    assert.equal(g.getUint32(4, true), n, 'the header carries the driver\'s count');
+    // Any other buffer goes through the guarded scratch area: nothing past it changes.
+    const whole = new Uint8Array(8 + 64).fill(0xa5);
+    const plain = whole.subarray(0, 8);
+    const p = gstats(plain, 0);
+    assert.equal(t.ioctl(HOST_IF, plain), -14);
+    assert.equal(p.getUint32(4, true), n);
+    assert.ok(whole.subarray(8).every(b => b === 0xa5), 'no byte past the buffer was written');
+    // The same off the main thread.
+    const a = t.alloc(8);
+    gstats(a, 0);
+    assert.equal(await t.ioctlAsync(HOST_IF, a), -14);
+    const b = new Uint8Array(8);
+    const bv = gstats(b, 0);
+    assert.equal(await t.ioctlAsync(HOST_IF, b), -14);
+    assert.equal(bv.getUint32(4, true), n);
+    // A correctly sized request works through both paths, and agrees with GDRVINFO's count.
+    const ok = new Uint8Array(8 + 8 * n);
+    gstats(ok, n);
+    assert.equal(t.ioctl(HOST_IF, ok), 0);
+    const info = new Uint8Array(196);
+    new DataView(info.buffer).setUint32(0, 3, true);
+    assert.equal(await t.ioctlAsync(HOST_IF, info), 0);
+    assert.equal(new DataView(info.buffer).getUint32(4 + 32 * 5 + 12 + 4, true), n, 'drvinfo n_stats');
+    // Bad names never reach the kernel; a closed transport refuses.
+    assert.throws(() => t.ioctl('bad/name', ok), /contains '\/'/);
+    await assert.rejects(t.ioctlAsync('x'.repeat(16), ok), /longer than 15 bytes/);
+  } finally {
+    t.close();
+  }
+  assert.throws(() => t.ioctl(HOST_IF, new Uint8Array(8)), /transport is closed/);
+});
+
 // ---- a namespace of our own: veth pair and a tap device ------------------------------------
 
 const VA = 'ekcva';
