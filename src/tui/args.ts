@@ -41,7 +41,9 @@ export function parseTopArgs(argv: readonly string[]): TopArgs {
     if (eq > 0) { inline = arg.slice(eq + 1); arg = arg.slice(0, eq); }
     const value = () => (inline !== undefined ? inline : argv[++i]);
     switch (arg) {
-      case '--top': break; // tolerate the mode flag itself
+      // The CLI passes its whole command line: the mode flag itself and ethkit's global flags.
+      case '--top': case '-I': case '--include-statistics': break;
+      case '--debug': value(); break;
       case '-h': case '--help': a.help = true; break;
       case '--json': case '-j': a.json = true; break;
       case '--count': case '-n': {
