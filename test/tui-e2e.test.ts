@@ -180,6 +180,10 @@ test('ethkit --top in tmux on veth with traffic: rates, keys, resize, device rem
     tmux('send-keys', '-t', 'top', 's');
     await waitFor('sort by value', t => /sort: value/.test(t), 5000);
 
+    // 'z' zeroes: values are shown since now.
+    tmux('send-keys', '-t', 'top', 'z');
+    await waitFor('zeroed values', t => t.includes('VALUE (since z)') && t.includes('counters zeroed'), 5000);
+
     // 'p' pauses: the sample count stops; 'p' again resumes.
     tmux('send-keys', '-t', 'top', 'p');
     text = await waitFor('paused', t => t.includes('PAUSED'), 5000);

@@ -10,8 +10,9 @@ export function runInteractive(model: TopModel, viewOpts: Omit<ViewOptions, 'onQ
       if (timer) clearTimeout(timer);
       timer = setTimeout(tick, ms);
     };
-    const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
-    const onSignal = (sig: NodeJS.Signals) => { code = sig === 'SIGINT' ? 0 : 128 + (sig === 'SIGTERM' ? 15 : 1); view.quit(); };
+    const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT'];
+    const SIGNO: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
+    const onSignal = (sig: NodeJS.Signals) => { code = sig === 'SIGINT' ? 0 : 128 + (SIGNO[sig] ?? 0); view.quit(); };
     const view = new TopView(model, {
       ...viewOpts,
       onQuit: () => {
@@ -23,13 +24,18 @@ export function runInteractive(model: TopModel, viewOpts: Omit<ViewOptions, 'onQ
       onInterval: () => schedule(model.intervalS * 1000),
       onResume: () => schedule(0),
     });
-    // A crash must not leave the terminal raw: restore it, then report one line.
-    const onCrash = (e: unknown) => {
-      code = 70;
+    // A crash must not leave the terminal raw: restore it first, then one line on stderr
+    // (unless another handler — the ethkit CLI's — reports it and exits).
+    const fail = (e: unknown, report: boolean) => {
+      code = 1;
       view.quit();
-      process.stderr.write(`ethkit: --top: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (report) process.stderr.write(`ethkit: --top: internal error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n`);
     };
-    process.on('uncaughtException', onCrash);
+    const onCrash = (e: unknown) => {
+      const others = process.listeners('uncaughtException').filter(l => l !== onCrash);
+      fail(e, others.length === 0);
+    };
+    process.prependListener('uncaughtException', onCrash);
     for (const s of signals) process.on(s, onSignal);
     function tick(): void {
       if (view.isClosed) return;
@@ -38,7 +44,7 @@ export function runInteractive(model: TopModel, viewOpts: Omit<ViewOptions, 'onQ
         model.sample();
         view.render();
       } catch (e) {
-        onCrash(e);
+        fail(e, true);
         return;
       }
       schedule(Math.max(10, model.intervalS * 1000 - (Date.now() - started)));

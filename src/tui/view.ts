@@ -33,7 +33,7 @@ export interface BScreen {
 }
 export interface BKey { name?: string; full?: string; ctrl?: boolean; shift?: boolean; sequence?: string }
 interface BlessedModule {
-  screen(o: object): BScreen;
+  screen: ((o: object) => BScreen) & Partial<Record<'_exceptionHandler' | '_sigtermHandler' | '_sigintHandler' | '_sigquitHandler', (...a: unknown[]) => void>>;
   box(o: object): BNode;
   escape(s: string): string;
 }
@@ -43,6 +43,19 @@ interface ContribModule { line(o: object): BChart }
 const blessed = require('blessed') as BlessedModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const contrib = require('blessed-contrib') as ContribModule;
+
+/**
+ * blessed installs process-wide uncaughtException/SIGTERM/SIGINT/SIGQUIT listeners that print
+ * a stack trace or exit(0) on their own. The live view handles these itself (restore the
+ * terminal, then the right exit code and one line), so it removes blessed's.
+ */
+function detachBlessedProcessHandlers(): void {
+  const S = blessed.screen;
+  if (S._exceptionHandler) process.removeListener('uncaughtException', S._exceptionHandler);
+  if (S._sigtermHandler) process.removeListener('SIGTERM', S._sigtermHandler);
+  if (S._sigintHandler) process.removeListener('SIGINT', S._sigintHandler);
+  if (S._sigquitHandler) process.removeListener('SIGQUIT', S._sigquitHandler);
+}
 
 export interface ViewOptions {
   input?: NodeJS.ReadableStream;
@@ -83,6 +96,7 @@ export class TopView {
     // Braille charts need a UTF-8 terminal anyway: draw box lines as UTF-8 too, not with the
     // alternate character set (which screen captures and some multiplexers show as letters).
     this.screen.tput.brokenACS = true;
+    detachBlessedProcessHandlers();
     const box = (o: object) => { const b = blessed.box({ tags: true, wrap: false, ...o }); this.screen.append(b); return b; };
     this.header = box({ top: 0, left: 0, width: '100%', height: 1, style: { fg: 'black', bg: 'cyan' } });
     this.nics = box({ left: 0, width: '100%', border: { type: 'line' }, label: ' NICs ', style: { border: { fg: 'cyan' } } });
