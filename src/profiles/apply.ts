@@ -1,0 +1,195 @@
+/**
+ * Carrying out a plan as a transaction: steps run in order, each with its undo; on the first
+ * failure the steps done are undone in reverse and the device is checked against the state
+ * read before the first change. A channel change makes the queue files (IRQ affinity, XPS,
+ * RPS) be planned again from a fresh read, since the set of queues has changed. After the last
+ * step the state is read once more: a setting that did not take (a driver that rounds a value,
+ * a feature the kernel keeps off) fails the apply, which is then undone too.
+ */
+import { Nic } from '../device/nic';
+import { ETHTOOL_F } from '../ethtool/constants';
+import type { Ring, Channels, Coalesce, Pause } from '../device/types';
+import { Env, HostState, readHost } from './state';
+import { Plan, Step, Touched, RestoreEntry, diff, restoreWants, describeStep, pending } from './plan';
+
+export type Outcome = 'changed' | 'unchanged' | 'rolled-back' | 'rollback-failed';
+
+export interface StepReport {
+  step: string;
+  kind: Step['kind'];
+  dev: string | null;
+  settings: string[];
+  resetsLink: boolean;
+  status: 'done' | 'failed' | 'undone' | 'undo-failed';
+  error?: string;
+}
+
+export interface TransactResult {
+  outcome: Outcome;
+  /** The plan of the first round (what was shown/confirmed). */
+  plan: Plan;
+  rounds: Plan[];
+  steps: StepReport[];
+  error?: string;
+  undoErrors: string[];
+  /** Settings changed (and kept, when the outcome is "changed"). */
+  touched: Touched[];
+  before: HostState;
+  after?: HostState;
+}
+
+export interface TransactOptions {
+  env: Env;
+  devs: readonly string[];
+  sysctlPaths: readonly string[];
+  plan: (state: HostState) => Plan;
+  /** Called once before the first change; may throw to refuse (nothing is changed then). */
+  beforeChange?: (plan: Plan, state: HostState) => void | Promise<void>;
+  /** Called after the last step succeeded or after an undo, with what was touched. */
+  maxRounds?: number;
+}
+
+/** A device setting did not take the value asked for. */
+export class NotTakenError extends Error {
+  constructor(readonly rows: { dev: string | null; setting: string; current: string | null; target: string | null }[]) {
+    super(`not as asked after apply: ${rows.map(r => `${r.dev ?? 'host'} ${r.setting} is ${r.current ?? '-'}, wanted ${r.target ?? '-'}`).join('; ')}`);
+    this.name = 'NotTakenError';
+  }
+}
+
+export class Executor {
+  constructor(private readonly nics: Map<string, Nic>, private readonly env: Env) {}
+
+  private nic(dev: string): Nic {
+    let n = this.nics.get(dev);
+    if (!n) { n = new Nic(dev, this.env.transport); this.nics.set(dev, n); }
+    return n;
+  }
+
+  run(s: Step): void {
+    switch (s.kind) {
+      case 'features': {
+        const bits = this.nic(s.dev).setFeatures(s.set, s.names);
+        if (bits & ETHTOOL_F.WISH) throw new Error(`${s.dev}: features not applied as asked (${Object.keys(s.set).join(', ')}): the kernel kept some as they were`);
+        return;
+      }
+      case 'file':
+        this.env.fs.write(s.path, s.value);
+        return;
+      default:
+        this.setStruct(s, s.change, s.current);
+    }
+  }
+
+  undo(s: Step): void {
+    switch (s.kind) {
+      case 'features': this.nic(s.dev).setFeatures(s.prior, s.names); return;
+      case 'file': this.env.fs.write(s.path, s.prior); return;
+      default: this.setStruct(s, s.prior, { ...s.current, ...s.change });
+    }
+  }
+
+  /** One S* ioctl: the struct as read, overlaid with the change. */
+  private setStruct(s: Step & { dev: string }, change: Record<string, number>, current: Record<string, number>): void {
+    const nic = this.nic(s.dev);
+    switch (s.kind) {
+      case 'ring': nic.setRing(change, current as unknown as Ring); return;
+      case 'channels': nic.setChannels(change, current as unknown as Channels); return;
+      case 'coalesce': nic.setCoalesce(change, current as unknown as Coalesce); return;
+      case 'pause': nic.setPause(change, current as unknown as Pause); return;
+      default: throw new Error(`no setter for ${s.kind}`);
+    }
+  }
+}
+
+function touchedOf(steps: readonly Step[]): Touched[] {
+  const out: Touched[] = [];
+  for (const s of steps) s.ids.forEach((id, i) => out.push({ id, setting: s.settings[i], dev: s.dev }));
+  return out;
+}
+
+/** Touched settings grouped per device; host-wide ones go with the first device. */
+export function splitTouched(touched: readonly Touched[], before: HostState): RestoreEntry[] {
+  return before.devices.map((device, i) => ({
+    device, sysctl: before.sysctl,
+    touched: touched.filter(t => t.dev === device.dev || (t.dev === null && i === 0)),
+  }));
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Read, plan, and (when something differs) change the devices. Everything is undone on the
+ * first failure. Never throws for a failed step; throws only for failures before any change
+ * (a device that cannot be read, a refusal from beforeChange).
+ */
+export async function transact(o: TransactOptions): Promise<TransactResult> {
+  const nics = new Map<string, Nic>(o.devs.map(d => [d, new Nic(d, o.env.transport)]));
+  const read = () => readHost(o.env, o.devs, o.sysctlPaths, nics);
+  const before = read();
+  const first = o.plan(before);
+  const base = { plan: first, rounds: [first], before, undoErrors: [] as string[] };
+  if (pending(first).length === 0) return { ...base, outcome: 'unchanged', steps: [], touched: [] };
+  await o.beforeChange?.(first, before);
+
+  const exec = new Executor(nics, o.env);
+  const done: Step[] = [];
+  const reports: StepReport[] = [];
+  const report = (s: Step, status: StepReport['status'], error?: string): StepReport => {
+    const r: StepReport = { step: describeStep(s), kind: s.kind, dev: s.dev, settings: s.settings, resetsLink: 'resetsLink' in s ? s.resetsLink : false, status };
+    if (error) r.error = error;
+    reports.push(r);
+    return r;
+  };
+  let failed: Step | undefined;
+  let plan = first;
+  try {
+    for (let round = 0; ; round++) {
+      for (const s of plan.steps) {
+        try { exec.run(s); } catch (e) { failed = s; report(s, 'failed', message(e)); throw e; }
+        done.push(s);
+        report(s, 'done');
+      }
+      if (!plan.rows.some(r => r.action === 'later')) break;
+      if (round + 1 >= (o.maxRounds ?? 3)) throw new Error('settings still pending after the channel change');
+      plan = o.plan(read());
+      base.rounds.push(plan);
+    }
+    const after = read();
+    const final = o.plan(after);
+    const ids = new Set(touchedOf(done).map(t => `${t.dev}|${t.id}`));
+    const left = final.rows.filter(r => ids.has(`${r.dev}|${r.id}`) && r.action !== 'ok');
+    const stillPending = pending(final).filter(r => !ids.has(`${r.dev}|${r.id}`));
+    if (left.length || stillPending.length) throw new NotTakenError([...left, ...stillPending]);
+    return { ...base, outcome: 'changed', steps: reports, touched: touchedOf(done), after };
+  } catch (e) {
+    const error = message(e);
+    const undoErrors: string[] = [];
+    // A features request the kernel answered with "not all as asked" may have changed some.
+    const toUndo = failed?.kind === 'features' ? [...done, failed] : [...done];
+    for (const s of toUndo.reverse()) {
+      try {
+        exec.undo(s);
+        const r = reports.find(x => x.step === describeStep(s) && x.status === 'done');
+        if (r) r.status = 'undone';
+      } catch (u) {
+        undoErrors.push(message(u));
+        const r = reports.find(x => x.step === describeStep(s) && x.status === 'done');
+        if (r) { r.status = 'undo-failed'; r.error = message(u); }
+      }
+    }
+    // Check: every setting touched is back to what it was before the first change.
+    const touched = touchedOf(failed ? [...done, failed] : done);
+    let after: HostState | undefined;
+    try {
+      after = read();
+      const back = diff(restoreWants(splitTouched(touched, before), after), after);
+      for (const r of pending(back)) undoErrors.push(`${r.dev ?? 'host'} ${r.setting} is ${r.current}, was ${r.target} before the apply`);
+    } catch (r) {
+      undoErrors.push(`cannot read the state after undo: ${message(r)}`);
+    }
+    return { ...base, undoErrors, outcome: undoErrors.length ? 'rollback-failed' : 'rolled-back', steps: reports, error, touched, after };
+  }
+}

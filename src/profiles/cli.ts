@@ -1,0 +1,478 @@
+/**
+ * ethkit's tuning-profile commands (dispatched here by the main CLI, or run directly):
+ *
+ *   ethkit --profile-list                         profiles in the profile directory
+ *   ethkit --profile-show NAME                    a profile's parameters and settings
+ *   ethkit --plan PROFILE DEV... [--set K=V]...   what applying would change (changes nothing)
+ *   ethkit --apply PROFILE DEV... [--set K=V]... [--yes]
+ *   ethkit --verify PROFILE DEV... [--set K=V]...
+ *   ethkit --rollback DEV... [--yes]
+ *   global: --json  --state-dir DIR (ETHKIT_STATE_DIR, /var/lib/ethkit)  --profile-dir DIR (ETHKIT_PROFILE_DIR, the repository's profiles/)
+ *
+ * Exit codes: see EXIT.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { EthtoolError, UsageError } from '../device/errors';
+import { ifnameProblem } from '../ffi/transport';
+import { FsError, HostFs, RealFs } from './hostfs';
+import { ProfileError, loadProfileFile, coerceParam } from './load';
+import { Profile, Scalar } from './model';
+import { Env, HostState, readHost, defaultRouteDevices } from './state';
+import { planProfile, sysctlPaths, pending, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry } from './plan';
+import { transact, TransactResult } from './apply';
+import { SnapshotStore, SnapshotEntry, DEFAULT_STATE_DIR } from './snapshot';
+import { planTable, summaryText, summary, rowJson, stepJson, table } from './format';
+
+/** Exit codes of the profile commands. */
+export const EXIT = {
+  /** plan printed; apply/rollback changed the devices; verify found them as the profile says. */
+  OK: 0,
+  /** Bad usage, bad profile, unknown device, refused confirmation, no snapshot: nothing changed. */
+  ERROR: 1,
+  /** apply/rollback: already as asked, nothing changed (Ansible "ok"). */
+  UNCHANGED: 2,
+  /** verify: the devices differ from the profile (drift). */
+  DRIFT: 3,
+  /** apply/rollback failed and every change was undone: the devices are as before. */
+  ROLLED_BACK: 4,
+  /** apply/rollback failed and undoing failed too: the devices need attention. */
+  ROLLBACK_FAILED: 5,
+} as const;
+
+export interface Ctx {
+  /** Device and filesystem access; the machine's (SIOCETHTOOL, /proc, /sys) when absent. */
+  env?: Env;
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether a person can be asked (stdin and stderr are terminals). */
+  isTTY: boolean;
+  ask?(question: string): Promise<boolean>;
+  vars: Record<string, string | undefined>;
+  now?: () => Date;
+}
+
+type Cmd = 'list' | 'show' | 'plan' | 'apply' | 'verify' | 'rollback' | 'help';
+
+const COMMANDS: Record<string, Cmd> = {
+  '--profile-list': 'list', '--profile-show': 'show', '--plan': 'plan', '--apply': 'apply',
+  '--verify': 'verify', '--rollback': 'rollback', '--profile-help': 'help',
+};
+
+export const USAGE = `Tuning profiles:
+  ethkit --profile-list                          list the profiles
+  ethkit --profile-show PROFILE                  parameters and settings of a profile
+  ethkit --plan PROFILE DEV... [--set K=V]...    show what --apply would change (changes nothing)
+  ethkit --apply PROFILE DEV... [--set K=V]... [--yes]
+                                                 snapshot, apply in order, undo all on failure
+  ethkit --verify PROFILE DEV... [--set K=V]...  check the devices still match the profile
+  ethkit --rollback DEV... [--yes]               restore the state before the last --apply
+  ethkit --profile-help                          this text
+Options:
+  --set K=V          set a profile parameter (repeatable)
+  --yes              do not ask before changing the interface of the default route
+  --json             one JSON object on stdout
+  --state-dir DIR    snapshots (default $ETHKIT_STATE_DIR or ${DEFAULT_STATE_DIR})
+  --profile-dir DIR  profiles (default $ETHKIT_PROFILE_DIR or the profiles/ of ethkit)
+Exit codes: 0 ok/changed, 1 error (nothing changed), 2 unchanged, 3 drift,
+  4 failed and rolled back, 5 failed and rollback incomplete`;
+
+interface Args {
+  cmd: Cmd;
+  positional: string[];
+  sets: string[];
+  json: boolean;
+  yes: boolean;
+  stateDir?: string;
+  profileDir?: string;
+}
+
+export function parseArgs(argv: readonly string[]): Args {
+  let cmd: Cmd | undefined;
+  const a: Args = { cmd: 'help', positional: [], sets: [], json: false, yes: false };
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i];
+    const eq = tok.startsWith('--') ? tok.indexOf('=') : -1;
+    const name = eq > 0 ? tok.slice(0, eq) : tok;
+    const inline = eq > 0 ? tok.slice(eq + 1) : undefined;
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    if (COMMANDS[name]) {
+      if (cmd) throw new UsageError(`${name}: only one of ${Object.keys(COMMANDS).join(', ')} at a time`);
+      cmd = COMMANDS[name];
+      if (inline !== undefined) a.positional.push(inline);
+    } else if (name === '--set') a.sets.push(value());
+    else if (name === '--json') a.json = true;
+    else if (name === '--yes' || name === '-y') a.yes = true;
+    else if (name === '--state-dir') a.stateDir = value();
+    else if (name === '--profile-dir') a.profileDir = value();
+    else if (name === '--help' || name === '-h') cmd = cmd ?? 'help';
+    else if (tok.startsWith('-') && tok !== '-') throw new UsageError(`unknown option ${name} (see ethkit --profile-help)`);
+    else a.positional.push(tok);
+  }
+  a.cmd = cmd ?? 'help';
+  return a;
+}
+
+// ---- profiles and parameters ----------------------------------------------------------------
+
+/** ethkit's own profiles/: the first directory upwards from this file that has one. */
+function defaultProfileDir(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const cand = path.join(dir, 'profiles');
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(cand)) return cand;
+    dir = path.dirname(dir);
+  }
+  return path.resolve(__dirname, '../../../profiles');
+}
+
+function profileDir(a: Args, ctx: Ctx): string {
+  return a.profileDir ?? ctx.vars.ETHKIT_PROFILE_DIR ?? defaultProfileDir();
+}
+
+function profileNames(dir: string): string[] {
+  let names: string[];
+  try { names = fs.readdirSync(dir); } catch { throw new UsageError(`profile directory ${dir} cannot be read`); }
+  return names.filter(n => n.endsWith('.yaml') || n.endsWith('.yml')).map(n => n.replace(/\.ya?ml$/, '')).sort();
+}
+
+export function resolveProfile(nameOrPath: string, dir: string): Profile {
+  let file: string;
+  if (nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath)) file = nameOrPath;
+  else {
+    file = path.join(dir, `${nameOrPath}.yaml`);
+    if (!fs.existsSync(file) && fs.existsSync(path.join(dir, `${nameOrPath}.yml`))) file = path.join(dir, `${nameOrPath}.yml`);
+  }
+  if (!fs.existsSync(file)) {
+    let known = '';
+    try { known = ` (profiles in ${dir}: ${profileNames(dir).join(', ') || 'none'})`; } catch { /* no listing */ }
+    throw new UsageError(`no profile "${nameOrPath}"${known}`);
+  }
+  return loadProfileFile(file);
+}
+
+export function resolveParams(profile: Profile, sets: readonly string[]): Record<string, Scalar> {
+  const params: Record<string, Scalar> = Object.fromEntries(profile.params.map(p => [p.name, p.default]));
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set ${s}: expected NAME=VALUE`);
+    const name = s.slice(0, eq), raw = s.slice(eq + 1);
+    const def = profile.params.find(p => p.name === name);
+    if (!def) throw new UsageError(`--set ${s}: profile ${profile.name} has no parameter "${name}" (parameters: ${profile.params.map(p => p.name).join(', ') || 'none'})`);
+    const v = coerceParam(def, raw);
+    if (typeof v === 'string' && v.startsWith('!')) throw new UsageError(`--set ${s}: ${v.slice(1)}`);
+    params[name] = v;
+  }
+  return params;
+}
+
+function paramText(params: Record<string, Scalar>): string {
+  const e = Object.entries(params);
+  return e.length ? ` (${e.map(([k, v]) => `${k}=${typeof v === 'boolean' ? (v ? 'on' : 'off') : v}`).join(' ')})` : '';
+}
+
+function devicesOf(positional: readonly string[], what: string): string[] {
+  if (positional.length === 0) throw new UsageError(`${what}: name at least one device`);
+  for (const d of positional) { const p = ifnameProblem(d); if (p) throw new UsageError(p); }
+  const dup = positional.find((d, i) => positional.indexOf(d) !== i);
+  if (dup) throw new UsageError(`${what}: device ${dup} named twice`);
+  return [...positional];
+}
+
+// ---- environment ----------------------------------------------------------------------------
+
+function machineEnv(): Env {
+  // Lazy: listing and showing profiles never loads the FFI.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KoffiTransport } = require('../ffi/koffi') as typeof import('../ffi/koffi');
+  return { transport: new KoffiTransport(), fs: new RealFs() };
+}
+
+function stateStore(a: Args, ctx: Ctx, fsys: HostFs): SnapshotStore {
+  return new SnapshotStore(a.stateDir ?? ctx.vars.ETHKIT_STATE_DIR ?? DEFAULT_STATE_DIR, fsys.readlink('/proc/self/ns/net'));
+}
+
+/** Asks, or refuses without a terminal, before changing an interface that carries the default route. */
+async function confirmDefaultRoute(a: Args, ctx: Ctx, fsys: HostFs, devs: readonly string[], what: string, resets: number): Promise<void> {
+  const routed = defaultRouteDevices(fsys);
+  const hit = devs.filter(d => routed.has(d));
+  if (hit.length === 0 || a.yes) return;
+  const names = hit.join(', ');
+  if (!ctx.isTTY || !ctx.ask) {
+    throw new UsageError(`refusing to change ${names}: it carries the default route and there is no terminal to confirm; add --yes to go ahead`);
+  }
+  const ok = await ctx.ask(`${names} carries the default route; ${what}${resets ? ` (${resets} change(s) reset the link)` : ''}. Continue? [y/N] `);
+  if (!ok) throw new UsageError(`not confirmed: nothing changed on ${names}`);
+}
+
+// ---- commands -------------------------------------------------------------------------------
+
+interface Output { json: Record<string, unknown>; text: string[]; code: number }
+
+function cmdList(a: Args, ctx: Ctx): Output {
+  const dir = profileDir(a, ctx);
+  const rows: string[][] = [];
+  const list: Record<string, unknown>[] = [];
+  let code: number = EXIT.OK;
+  for (const name of profileNames(dir)) {
+    try {
+      const p = resolveProfile(name, dir);
+      rows.push([p.name, p.params.map(x => `${x.name}=${x.default === true ? 'on' : x.default === false ? 'off' : x.default}`).join(' ') || '-', p.description]);
+      list.push({ name: p.name, file: p.file, description: p.description, params: Object.fromEntries(p.params.map(x => [x.name, x.default])) });
+    } catch (e) {
+      if (!(e instanceof ProfileError)) throw e;
+      code = EXIT.ERROR;
+      rows.push([name, '-', `INVALID: ${e.problems[0] ? e.message.split('\n')[0] : e.message}`]);
+      list.push({ name, error: e.message });
+    }
+  }
+  return { json: { command: 'list', profile_dir: dir, profiles: list }, text: [table(['PROFILE', 'PARAMETERS', 'DESCRIPTION'], rows)], code };
+}
+
+function cmdShow(a: Args, ctx: Ctx): Output {
+  if (a.positional.length !== 1) throw new UsageError('--profile-show: name one profile');
+  const p = resolveProfile(a.positional[0], profileDir(a, ctx));
+  const text = [`${p.name}: ${p.description}`, `file: ${p.file}`, ''];
+  text.push(p.params.length ? table(['PARAMETER', 'TYPE', 'DEFAULT', 'DESCRIPTION'], p.params.map(x => [
+    x.name, x.type === 'enum' ? x.values!.join('|') : x.type + (x.min !== undefined || x.max !== undefined ? ` ${x.min ?? ''}..${x.max ?? ''}` : ''),
+    x.default === true ? 'on' : x.default === false ? 'off' : String(x.default), x.description ?? '',
+  ])) : 'no parameters', '');
+  const val = (v: Profile['settings'][number]['value']) => v.kind === 'lit' ? (v.v === true ? 'on' : v.v === false ? 'off' : String(v.v)) : v.kind === 'param' ? `$${v.name}` : v.kind;
+  text.push(table(['GROUP', 'SETTING', 'VALUE', 'WHEN', 'WHY'], p.settings.map(s => [s.group, s.key, val(s.value), s.whenText ?? '', s.why ?? ''])));
+  return {
+    json: {
+      command: 'show', name: p.name, description: p.description, file: p.file,
+      params: p.params.map(x => ({ name: x.name, type: x.type, values: x.values, min: x.min, max: x.max, default: x.default, description: x.description })),
+      settings: p.settings.map(s => ({ group: s.group, key: s.key, value: val(s.value), when: s.whenText, absent: s.absent, why: s.why, line: s.pos.line })),
+    },
+    text, code: EXIT.OK,
+  };
+}
+
+interface ProfileRun { profile: Profile; params: Record<string, Scalar>; devs: string[]; env: Env }
+
+function prepare(a: Args, ctx: Ctx, what: string): ProfileRun {
+  const [name, ...devNames] = a.positional;
+  if (!name) throw new UsageError(`${what}: name a profile and at least one device`);
+  const profile = resolveProfile(name, profileDir(a, ctx));
+  const params = resolveParams(profile, a.sets);
+  const devs = devicesOf(devNames, what);
+  return { profile, params, devs, env: ctx.env ?? machineEnv() };
+}
+
+function readFor(r: ProfileRun): HostState {
+  return readHost(r.env, r.devs, sysctlPaths(r.profile, r.params, r.devs));
+}
+
+function head(r: ProfileRun): Record<string, unknown> {
+  return { profile: r.profile.name, params: r.params, devices: r.devs };
+}
+
+function cmdPlan(a: Args, ctx: Ctx): Output {
+  const r = prepare(a, ctx, '--plan');
+  const plan = planProfile(r.profile, r.params, readFor(r));
+  return {
+    json: { command: 'plan', ...head(r), result: pending(plan).length ? 'changes' : 'ok', changed: false, summary: summary(plan), rows: plan.rows.map(rowJson) },
+    text: [`Plan: ${r.profile.name}${paramText(r.params)} on ${r.devs.join(', ')}`, planTable(plan.rows), summaryText(plan)],
+    code: EXIT.OK,
+  };
+}
+
+function cmdVerify(a: Args, ctx: Ctx): Output {
+  const r = prepare(a, ctx, '--verify');
+  const plan = planProfile(r.profile, r.params, readFor(r));
+  const drift = pending(plan);
+  const s = summary(plan);
+  const text = drift.length
+    ? [`drift: ${drift.length} setting(s) of ${r.devs.join(', ')} differ from ${r.profile.name}${paramText(r.params)}`, planTable(drift)]
+    : [`ok: ${r.devs.join(', ')} ${r.devs.length > 1 ? 'match' : 'matches'} ${r.profile.name}${paramText(r.params)} (${s.ok} settings checked, ${s.skip} skipped)`];
+  return {
+    json: { command: 'verify', ...head(r), result: drift.length ? 'drift' : 'ok', changed: false, drift: drift.map(rowJson), summary: s, rows: plan.rows.map(rowJson) },
+    text, code: drift.length ? EXIT.DRIFT : EXIT.OK,
+  };
+}
+
+function changeLines(res: TransactResult): string[] {
+  return res.rounds.flatMap(p => p.rows.filter(r => r.action === 'set'))
+    .map(r => `  ${r.dev ?? '(host)'}: ${r.setting}: ${r.current ?? '-'} -> ${r.target ?? '-'}${r.resetsLink ? ' (resets link)' : ''}`);
+}
+
+function outcomeCode(res: TransactResult): number {
+  switch (res.outcome) {
+    case 'changed': return EXIT.OK;
+    case 'unchanged': return EXIT.UNCHANGED;
+    case 'rolled-back': return EXIT.ROLLED_BACK;
+    case 'rollback-failed': return EXIT.ROLLBACK_FAILED;
+  }
+}
+
+function resultJson(res: TransactResult): Record<string, unknown> {
+  const result = res.outcome === 'changed' ? 'changed' : res.outcome === 'unchanged' ? 'ok' : res.outcome === 'rolled-back' ? 'failed' : 'failed-undo-incomplete';
+  const o: Record<string, unknown> = {
+    result, changed: res.outcome === 'changed', failed: res.outcome === 'rolled-back' || res.outcome === 'rollback-failed',
+    summary: summary(res.plan), rows: res.plan.rows.map(rowJson),
+    changes: res.rounds.flatMap(p => p.rows.filter(r => r.action === 'set')).map(rowJson),
+    steps: res.steps.map(stepJson),
+  };
+  if (res.error) o.error = res.error;
+  if (res.undoErrors.length) o.undo_errors = res.undoErrors;
+  return o;
+}
+
+function failureText(res: TransactResult): string[] {
+  const lines = res.steps.map(s => `  ${s.status.padEnd(11)} ${s.step}${s.error && s.status !== 'done' ? ` — ${s.error}` : ''}`);
+  if (res.outcome === 'rolled-back') {
+    const n = res.steps.filter(s => s.status === 'undone').length;
+    lines.push(`failed: ${res.error}`, `rolled back: ${n} step(s) undone in reverse; the devices are as before`);
+  } else {
+    lines.push(`failed: ${res.error}`, `ROLLBACK INCOMPLETE: ${res.undoErrors.join('; ')}`);
+  }
+  return lines;
+}
+
+/** Which devices a plan changes (host-wide rows count for the first device). */
+function devicesChanged(plan: Plan, devs: readonly string[]): string[] {
+  const set = new Set<string>();
+  for (const r of pending(plan)) set.add(r.dev ?? devs[0]);
+  return devs.filter(d => set.has(d));
+}
+
+async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
+  const r = prepare(a, ctx, '--apply');
+  const store = stateStore(a, ctx, r.env.fs);
+  const pushed: string[] = [];
+  const now = (ctx.now ?? (() => new Date()))().toISOString();
+  const entryFor = (state: HostState, dev: string, touched: SnapshotEntry['touched']): SnapshotEntry => ({
+    time: now, profile: r.profile.name, params: r.params,
+    device: state.devices.find(d => d.dev === dev)!, sysctl: state.sysctl, touched,
+  });
+  const res = await transact({
+    env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
+    plan: state => planProfile(r.profile, r.params, state),
+    beforeChange: async (plan, state) => {
+      const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
+      const devs = devicesChanged(plan, r.devs);
+      await confirmDefaultRoute(a, ctx, r.env.fs, devs, `applying ${r.profile.name} changes ${pending(plan).length} setting(s)`, resets);
+      for (const dev of devs) {
+        const touched = pending(plan).filter(x => (x.dev ?? r.devs[0]) === dev).map(x => ({ id: x.id, setting: x.setting, dev: x.dev }));
+        try { store.push(dev, entryFor(state, dev, touched)); } catch (e) {
+          for (const p of pushed) store.pop(p);
+          throw new UsageError(`cannot save the snapshot of ${dev} in ${store.dir} (nothing changed): ${(e as Error).message}`);
+        }
+        pushed.push(dev);
+      }
+    },
+  });
+  // Record what was finally touched, or drop the snapshots of an apply that left no trace.
+  const snapshots: Record<string, string> = {};
+  for (const dev of pushed) {
+    const touched = res.touched.filter(t => (t.dev ?? r.devs[0]) === dev);
+    if (res.outcome === 'rolled-back' || touched.length === 0) { store.pop(dev); continue; }
+    store.replaceTop(dev, entryFor(res.before, dev, touched));
+    snapshots[dev] = store.file(dev);
+  }
+  const code = outcomeCode(res);
+  let text: string[];
+  if (res.outcome === 'unchanged') text = [`ok: ${r.devs.join(', ')} already ${r.devs.length > 1 ? 'match' : 'matches'} ${r.profile.name}${paramText(r.params)}; nothing changed (${summary(res.plan).ok} ok, ${summary(res.plan).skip} skipped)`];
+  else if (res.outcome === 'changed') {
+    const n = res.touched.length;
+    text = [`Applied ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...changeLines(res),
+      `changed: ${n} setting(s) in ${res.steps.length} operation(s); snapshot saved (undo with: ethkit --rollback ${Object.keys(snapshots).join(' ')})`];
+  } else text = [`Applying ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...failureText(res)];
+  return { json: { command: 'apply', ...head(r), ...resultJson(res), snapshots, exit_code: code }, text, code };
+}
+
+async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
+  if (a.sets.length) throw new UsageError('--rollback takes no --set: it restores what was recorded');
+  const devs = devicesOf(a.positional, '--rollback');
+  const env = ctx.env ?? machineEnv();
+  const store = stateStore(a, ctx, env.fs);
+  const entries: (RestoreEntry & { dev: string; entry: SnapshotEntry })[] = [];
+  for (const dev of devs) {
+    const entry = store.latest(dev);
+    if (!entry) throw new UsageError(`${dev}: no snapshot to roll back to (looked in ${store.file(dev)})`);
+    entries.push({ dev, entry, device: entry.device, sysctl: entry.sysctl, touched: entry.touched });
+  }
+  const touched = entries.flatMap(e => e.touched);
+  const res = await transact({
+    env, devs, sysctlPaths: touchedSysctlPaths(touched),
+    plan: state => diff(restoreWants(entries, state), state),
+    beforeChange: async plan => {
+      const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
+      await confirmDefaultRoute(a, ctx, env.fs, devicesChanged(plan, devs), `rolling back changes ${pending(plan).length} setting(s)`, resets);
+    },
+  });
+  if (res.outcome === 'changed' || res.outcome === 'unchanged') for (const dev of devs) store.pop(dev);
+  const code = outcomeCode(res);
+  const from = entries.map(e => `${e.dev} (before ${e.entry.profile}, ${e.entry.time})`).join(', ');
+  let text: string[];
+  if (res.outcome === 'unchanged') text = [`ok: ${devs.join(', ')} already as recorded before the last apply; nothing changed; snapshot dropped`];
+  else if (res.outcome === 'changed') text = [`Rolled back ${from}:`, ...changeLines(res), `restored: ${res.touched.length} setting(s)`];
+  else text = [`Rolling back ${from}:`, ...failureText(res), 'the snapshot is kept'];
+  return {
+    json: { command: 'rollback', devices: devs, from: entries.map(e => ({ device: e.dev, profile: e.entry.profile, params: e.entry.params, time: e.entry.time })), ...resultJson(res), exit_code: code },
+    text, code,
+  };
+}
+
+// ---- entry points ---------------------------------------------------------------------------
+
+function errorMessage(e: unknown): string | null {
+  if (e instanceof UsageError || e instanceof ProfileError || e instanceof EthtoolError || e instanceof FsError) return e.message;
+  return null;
+}
+
+export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
+  let a: Args | undefined;
+  try {
+    a = parseArgs(argv);
+    let o: Output;
+    switch (a.cmd) {
+      case 'help': ctx.out(USAGE + '\n'); return EXIT.OK;
+      case 'list': o = cmdList(a, ctx); break;
+      case 'show': o = cmdShow(a, ctx); break;
+      case 'plan': o = cmdPlan(a, ctx); break;
+      case 'verify': o = cmdVerify(a, ctx); break;
+      case 'apply': o = await cmdApply(a, ctx); break;
+      case 'rollback': o = await cmdRollback(a, ctx); break;
+    }
+    if (a.json) ctx.out(JSON.stringify({ ...o.json, exit_code: o.code }, null, 2) + '\n');
+    else ctx.out(o.text.join('\n') + '\n');
+    return o.code;
+  } catch (e) {
+    const known = errorMessage(e);
+    const msg = known ?? `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    const json = a?.json ?? argv.includes('--json');
+    if (json) ctx.out(JSON.stringify({ command: a?.cmd ?? null, result: 'error', changed: false, failed: true, error: msg, exit_code: EXIT.ERROR }, null, 2) + '\n');
+    ctx.err(msg.split('\n').map(l => `ethkit: ${l}`).join('\n') + '\n');
+    return EXIT.ERROR;
+  }
+}
+
+function ask(question: string): Promise<boolean> {
+  return new Promise(resolve => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    rl.question(question, answer => { rl.close(); resolve(/^y(es)?$/i.test(answer.trim())); });
+  });
+}
+
+/** The CLI entry: argv is everything after "ethkit". Resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  return run(argv, {
+    out: t => process.stdout.write(t),
+    err: t => process.stderr.write(t),
+    isTTY: !!process.stdin.isTTY && !!process.stderr.isTTY,
+    ask,
+    vars: process.env,
+  });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(code => { process.exitCode = code; });
+}
