@@ -329,6 +329,25 @@ test('model: a device that disappears is shown as gone, the rest keep going, and
   } finally { model.close(); sys.cleanup(); }
 });
 
+test('model: a device replaced between two ticks (other driver, same stat count) is re-read by name', () => {
+  const { sys, t, clk, model, dev } = setup(['sim0']);
+  try {
+    model.sample();
+    clk.advance(S); model.sample();
+    const other = simDevice('sim0', { queues: 4 });
+    other.stats = other.stats.map((st, i) => ({ name: `other_counter_${i}`, value: 5n }));
+    t.devices.set('sim0', other);
+    sys.remove('sim0'); sys.add('sim0'); // new ifindex/inode, never seen gone
+    clk.advance(S); model.sample();
+    const d = dev(0);
+    assert.equal(d.present, true);
+    assert.equal(d.returns, 1);
+    assert.equal(d.drv.names[0], 'other_counter_0');
+    assert.equal(d.queues.count, 0);
+    for (const r of d.drv.rate) assert.equal(r, 0);
+  } finally { model.close(); sys.cleanup(); }
+});
+
 test('model: a driver whose stat count changes is re-read safely, keeping rates by name', () => {
   const { sys, sims, clk, model, dev } = setup(['sim0']);
   try {

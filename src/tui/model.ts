@@ -157,6 +157,12 @@ export class DeviceState {
   sample(clock: () => bigint): void {
     const res = this.sysfs.sample();
     if (res === 'gone') { this.markGone(Number(clock() / 1000000n)); return; }
+    if (res === 'recreated') {
+      // A new device under this name (maybe another driver): fresh names from a fresh reader.
+      this.reader = null;
+      this.nic = null;
+      if (this.drvStatus === 'unsupported') this.drvStatus = 'none';
+    }
     const drvValues = this.readDriver();
     const nowNs = clock();
     const nowMs = Number(nowNs / 1000000n);
