@@ -51,7 +51,14 @@ let libc: Libc | null = null;
 
 function loadLibc(): Libc {
   if (libc) return libc;
-  const lib = koffi.load('libc.so.6');
+  // dlopen(NULL): libc's symbols as the process sees them, so an LD_PRELOAD'ed ioctl (test
+  // fixtures such as an emulated device) is honoured as it is for ethtool; libc.so.6 else.
+  let lib: koffi.IKoffiLib;
+  try {
+    lib = koffi.load(null);
+  } catch {
+    lib = koffi.load('libc.so.6');
+  }
   const sysconf = lib.func('long sysconf(int name)');
   libc = {
     socket: lib.func('int socket(int domain, int type, int protocol)'),
