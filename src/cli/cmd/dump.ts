@@ -1,0 +1,136 @@
+/** -d (register dump) and -e (EEPROM dump): raw bytes or ethtool's generic hex layout. */
+import type { Ctx } from '../run';
+import { badArgs } from '../run';
+import * as S from '../../ethtool/structs';
+import { ETHTOOL } from '../../ethtool/constants';
+import { request } from '../../ethtool/layout';
+import { view } from '../dev';
+import { parseKeyValues, KeyRow } from '../parse';
+import { strerror } from '../strerror';
+
+const EINVAL = 22;
+
+/** ethtool's generic hex dump: 16 bytes a row, offsets from `base`. */
+export function hexDump(data: Uint8Array, base: number): string {
+  const parts: string[] = ['Offset\t\tValues\n------\t\t------'];
+  for (let i = 0; i < data.length; i++) {
+    if (i % 16 === 0) parts.push(`\n0x${((i + base) >>> 0).toString(16).padStart(4, '0')}:\t\t`);
+    parts.push(data[i].toString(16).padStart(2, '0') + ' ');
+  }
+  parts.push('\n');
+  return parts.join('');
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+const REGS_ARGS: KeyRow[] = [{ key: 'raw', kind: 'bool' }, { key: 'hex', kind: 'bool' }, { key: 'file', kind: 'string' }];
+
+export function regs(ctx: Ctx): number {
+  const { out, dev } = ctx;
+  const opt = parseKeyValues(ctx.args, REGS_ARGS);
+  if (!opt) return badArgs(out);
+  const info = dev.get(S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
+  if (!info.ok) {
+    out.perror('Cannot get driver information', info.errno);
+    return 72;
+  }
+  const R = S.ethtool_regs;
+  const want = info.v.regdump_len;
+  const buf = request(R, ETHTOOL.GREGS, want);
+  view(buf).setUint32(8, want, true);
+  const r = dev.ioctl(buf);
+  if (r < 0) {
+    out.perror('Cannot get register dump', -r);
+    return 74;
+  }
+  const version = view(buf).getUint32(4, true);
+  let data = buf.subarray(R.flex!.offset, R.flex!.offset + Math.min(view(buf).getUint32(8, true), want));
+  const raw = opt.get('raw') === true;
+  const file = opt.get('file') as string | undefined;
+  if (!raw && file !== undefined) {
+    const fromFile = readWhole(ctx, file);
+    if (typeof fromFile === 'number') return fromFile;
+    data = fromFile;
+  }
+  if (raw) out.print(data);
+  else out.print(hexDump(data, 0));
+  out.object({ ifname: ctx.devname, version, length: data.length, data: hex(data) });
+  return 0;
+}
+
+/** -d file F: the whole file replaces the dump; failures exit 75 as in ethtool. */
+function readWhole(ctx: Ctx, path: string): Uint8Array | number {
+  const fs = require('node:fs') as typeof import('node:fs');
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    const errno = Math.abs((e as NodeJS.ErrnoException).errno ?? 0);
+    ctx.out.fail(`Can't open '${path}': ${strerror(errno)}`);
+    ctx.out.err(`Can't open '${path}': ${strerror(errno)}\n`);
+    return 75;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const data = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(fd, data, got, size - got, null);
+      if (n <= 0) break;
+      got += n;
+    }
+    // A short read (empty file, a directory) ends ethtool silently with 75.
+    if (size === 0 || got < size) {
+      ctx.out.fail(`short read from '${path}'`);
+      return 75;
+    }
+    return data;
+  } catch {
+    ctx.out.fail(`short read from '${path}'`);
+    return 75;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const EEPROM_ARGS: KeyRow[] = [{ key: 'raw', kind: 'bool' }, { key: 'offset', kind: 'u32' }, { key: 'length', kind: 'u32' }];
+/**
+ * offset + length wraps around in u32 when offset lies past the EEPROM; the kernel refuses
+ * such requests (EINVAL), so they are answered here rather than backed by a 4 GiB buffer.
+ */
+const MAX_EEPROM_REQUEST = 1 << 24;
+
+export function eeprom(ctx: Ctx): number {
+  const { out, dev } = ctx;
+  const opt = parseKeyValues(ctx.args, EEPROM_ARGS);
+  if (!opt) return badArgs(out);
+  const info = dev.get(S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
+  if (!info.ok) {
+    out.perror('Cannot get driver information', info.errno);
+    return 74;
+  }
+  const total = info.v.eedump_len;
+  const offset = (opt.get('offset') as number | undefined) ?? 0;
+  let length = opt.has('length') ? (opt.get('length') as number) : total;
+  if (total < ((offset + length) >>> 0)) length = (total - offset) >>> 0;
+  if (length > MAX_EEPROM_REQUEST) {
+    out.perror('Cannot get EEPROM data', EINVAL);
+    return 74;
+  }
+  const P = S.ethtool_eeprom;
+  const buf = request(P, ETHTOOL.GEEPROM, length);
+  const dv = view(buf);
+  dv.setUint32(8, offset, true);
+  dv.setUint32(12, length, true);
+  const r = dev.ioctl(buf);
+  if (r < 0) {
+    out.perror('Cannot get EEPROM data', -r);
+    return 74;
+  }
+  const gotOff = dv.getUint32(8, true);
+  const data = buf.subarray(P.flex!.offset, P.flex!.offset + Math.min(dv.getUint32(12, true), length));
+  if (opt.get('raw') === true) out.print(data);
+  else out.print(hexDump(data, gotOff));
+  out.object({ ifname: ctx.devname, magic: dv.getUint32(4, true), offset: gotOff, length: data.length, data: hex(data) });
+  return 0;
+}
