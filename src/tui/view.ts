@@ -116,7 +116,7 @@ export class TopView {
     this.nics.top = 1; this.nics.height = nicsH;
     const rest = H - 2 - nicsH;
     this.midH = rest >= 18 ? Math.min(16, Math.max(9, Math.floor(rest * 0.45))) : 0;
-    const qW = this.midH ? Math.max(36, Math.floor(W * 0.34)) : 0;
+    const qW = this.midH ? Math.min(W, Math.max(52, Math.floor(W * 0.34))) : 0;
     const chartW = Math.floor((W - qW) / 2);
     for (const c of [this.bitsChart, this.pktsChart]) c?.destroy();
     this.bitsChart = this.pktsChart = null;
@@ -278,7 +278,7 @@ export class TopView {
     const rxM = q.rxPackets?.metric ?? '-', txM = q.txPackets?.metric ?? '-';
     const lines = [
       `imbalance (busiest/mean): rx ${this.imb(dev.rxImbalance)}  tx ${this.imb(dev.txImbalance)}`,
-      `{bold}${rpad('Q', 3)} ${rpad('RX pkt/s', 9)} ${rpad('TX pkt/s', 9)} ${rpad('RX bit/s', 9)} ${rpad('TX bit/s', 9)} ${rpad('TRBL/s', 7)}{/bold}`,
+      `{bold}${rpad('Q', 3)} ${rpad('RX pkt/s', 9)} ${rpad('TX pkt/s', 9)} ${rpad('RX bit/s', 8)} ${rpad('TX bit/s', 8)} ${rpad('TRBL/s', 7)}{/bold}`,
     ];
     const room = Math.max(1, this.midH - 2 - lines.length - 1);
     // Queues in index order; when they do not fit, the busiest ones.
@@ -290,7 +290,7 @@ export class TopView {
     for (const k of order) {
       const c = (v: string, hot: boolean) => (hot ? `{yellow-fg}{bold}${v}{/bold}{/yellow-fg}` : v);
       const al = dev.qAlarm[k];
-      lines.push(`${rpad(String(k), 3)} ${c(rpad(perSec(dev.qRxPkts[k]), 9), k === bRx)} ${c(rpad(perSec(dev.qTxPkts[k]), 9), k === bTx)} ${rpad(q.rxBytes ? si(dev.qRxBytes[k] * 8) : '-', 9)} ${rpad(q.txBytes ? si(dev.qTxBytes[k] * 8) : '-', 9)} ${al > 0 ? `{red-fg}{bold}${rpad(perSec(al), 7)}{/bold}{/red-fg}` : rpad(q.alarms.length ? '0' : '-', 7)}`);
+      lines.push(`${rpad(String(k), 3)} ${c(rpad(perSec(dev.qRxPkts[k]), 9), k === bRx)} ${c(rpad(perSec(dev.qTxPkts[k]), 9), k === bTx)} ${rpad(q.rxBytes ? si(dev.qRxBytes[k] * 8) : '-', 8)} ${rpad(q.txBytes ? si(dev.qTxBytes[k] * 8) : '-', 8)} ${al > 0 ? `{red-fg}{bold}${rpad(perSec(al), 7)}{/bold}{/red-fg}` : rpad(q.alarms.length ? '0' : '-', 7)}`);
     }
     if (order.length < q.count) lines.push(`… ${q.count - order.length} more queues`);
     lines.push(`{gray-fg}rx: ${blessed.escape(rxM)}  tx: ${blessed.escape(txM)}{/gray-fg}`);
@@ -313,7 +313,7 @@ export class TopView {
     const rows = m.rows(dev);
     const W = (this.table.width as number) - 2;
     const cols = this.tableCols();
-    const colW = Math.floor((W + 2) / cols) - 2;
+    const colW = Math.min(90, Math.floor((W + 2) / cols) - 2); // name and value stay close
     const valW = 20, rateW = 10;
     const nameW = Math.max(12, colW - valW - rateW - 2);
     const perPage = this.tableRows * cols;
