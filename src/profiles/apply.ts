@@ -34,6 +34,11 @@ export interface TransactResult {
   undoErrors: string[];
   /** Settings changed (and kept, when the outcome is "changed"). */
   touched: Touched[];
+  /**
+   * What a rollback must restore: the settings changed plus, on devices whose channel count
+   * changed, the queue files as they were (the kernel drops those of queues that go away).
+   */
+  restore: Touched[];
   before: HostState;
   after?: HostState;
 }
@@ -103,8 +108,32 @@ export class Executor {
 }
 
 function touchedOf(steps: readonly Step[]): Touched[] {
+  const out = new Map<string, Touched>();
+  for (const s of steps) s.ids.forEach((id, i) => out.set(`${s.dev}|${id}`, { id, setting: s.settings[i], dev: s.dev }));
+  return [...out.values()];
+}
+
+function dedupe(ts: readonly Touched[]): Touched[] {
+  return [...new Map(ts.map(t => [`${t.dev}|${t.id}`, t])).values()];
+}
+
+/**
+ * Queue files (IRQ affinity, XPS, RPS) of devices whose channel count was changed: the kernel
+ * drops the settings of queues that go away, so an undo that brings them back must restore them.
+ */
+function queueFilesOf(done: readonly Step[], before: HostState): Touched[] {
   const out: Touched[] = [];
-  for (const s of steps) s.ids.forEach((id, i) => out.push({ id, setting: s.settings[i], dev: s.dev }));
+  for (const s of done) {
+    if (s.kind !== 'channels') continue;
+    const d = before.devices.find(x => x.dev === s.dev);
+    if (!d) continue;
+    for (const [p, v] of Object.entries(d.files)) {
+      if (v === null) continue;
+      const q = d.irqs.find(x => x.path === p);
+      const setting = q ? `irq ${q.irq} ${q.name}` : p.replace(/^.*\/queues\/((rx|tx)-\d+)\/(rps|xps)_cpus$/, '$3 $1');
+      out.push({ id: `file:${p}`, setting, dev: s.dev });
+    }
+  }
   return out;
 }
 
@@ -131,7 +160,7 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
   const before = read();
   const first = o.plan(before);
   const base = { plan: first, rounds: [first], before, undoErrors: [] as string[] };
-  if (pending(first).length === 0) return { ...base, outcome: 'unchanged', steps: [], touched: [] };
+  if (pending(first).length === 0) return { ...base, outcome: 'unchanged', steps: [], touched: [], restore: [] };
   await o.beforeChange?.(first, before);
 
   const exec = new Executor(nics, o.env);
@@ -163,7 +192,7 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
     const left = final.rows.filter(r => ids.has(`${r.dev}|${r.id}`) && r.action !== 'ok');
     const stillPending = pending(final).filter(r => !ids.has(`${r.dev}|${r.id}`));
     if (left.length || stillPending.length) throw new NotTakenError([...left, ...stillPending]);
-    return { ...base, outcome: 'changed', steps: reports, touched: touchedOf(done), after };
+    return { ...base, outcome: 'changed', steps: reports, touched: touchedOf(done), restore: dedupe([...touchedOf(done), ...queueFilesOf(done, before)]), after };
   } catch (e) {
     const error = message(e);
     const undoErrors: string[] = [];
@@ -180,16 +209,27 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
         if (r) { r.status = 'undo-failed'; r.error = message(u); }
       }
     }
-    // Check: every setting touched is back to what it was before the first change.
+    // Check: every setting touched is back to what it was before the first change, and so are
+    // the queue files of queues a channel change removed and the undo brought back (repaired).
     const touched = touchedOf(failed ? [...done, failed] : done);
+    const check = dedupe([...touched, ...queueFilesOf(done, before)]);
+    const entries = splitTouched(check, before);
     let after: HostState | undefined;
     try {
       after = read();
-      const back = diff(restoreWants(splitTouched(touched, before), after), after);
+      for (let round = 0; undoErrors.length === 0 && round < (o.maxRounds ?? 3); round++) {
+        const repair = diff(restoreWants(entries, after), after);
+        if (pending(repair).length === 0) break;
+        for (const s of repair.steps) {
+          try { exec.run(s); } catch (u) { undoErrors.push(message(u)); break; }
+        }
+        after = read();
+      }
+      const back = diff(restoreWants(entries, after), after);
       for (const r of pending(back)) undoErrors.push(`${r.dev ?? 'host'} ${r.setting} is ${r.current}, was ${r.target} before the apply`);
     } catch (r) {
       undoErrors.push(`cannot read the state after undo: ${message(r)}`);
     }
-    return { ...base, undoErrors, outcome: undoErrors.length ? 'rollback-failed' : 'rolled-back', steps: reports, error, touched, after };
+    return { ...base, undoErrors, outcome: undoErrors.length ? 'rollback-failed' : 'rolled-back', steps: reports, error, touched, restore: check, after };
   }
 }

@@ -372,7 +372,7 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
   // Record what was finally touched, or drop the snapshots of an apply that left no trace.
   const snapshots: Record<string, string> = {};
   for (const dev of pushed) {
-    const touched = res.touched.filter(t => (t.dev ?? r.devs[0]) === dev);
+    const touched = res.restore.filter(t => (t.dev ?? r.devs[0]) === dev);
     if (res.outcome === 'rolled-back' || touched.length === 0) { store.pop(dev); continue; }
     store.replaceTop(dev, entryFor(res.before, dev, touched));
     snapshots[dev] = store.file(dev);

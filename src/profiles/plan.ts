@@ -306,6 +306,7 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
       if (info.fixed.includes(w.name)) { row.action = 'skip'; row.reason = `fixed by driver ${d.driver}`; continue; }
       if (info.requested[w.name] === w.on) { row.action = 'skip'; row.reason = `already requested; the kernel keeps it ${onOff(cur)} (it depends on other features)`; continue; }
       row.action = 'set';
+      row.resetsLink = false;
       let st = featureStep.get(w.dev);
       if (!st) {
         st = { kind: 'features', dev: w.dev, set: {}, prior: {}, names: info.names, ids: [], settings: [] };
@@ -356,6 +357,7 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
       continue;
     }
     row.action = 'set';
+    row.resetsLink = false;
     steps.push({
       order: [PHASE[w.what], w.what === 'sysctl' ? 0 : devIndex(w.dev), seq],
       step: { kind: 'file', what: w.what, dev: w.dev, path: w.path, value: w.value, prior: cur.trim(), ids: [id], settings: [w.setting] },

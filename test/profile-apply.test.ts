@@ -1,0 +1,323 @@
+/**
+ * apply / verify / rollback on the simulated NIC and host (SimTransport + SimHostFs): the
+ * fewest ioctls, idempotence, a fault injected at every step leaving everything exactly as
+ * before, undo failures reported as such, settings that do not take, snapshots and rollback,
+ * and the default-route confirmation.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SimTransport, simDevice } from '../src/device/sim';
+import { SimHostFs } from '../src/profiles/simhost';
+import { run, EXIT, Ctx } from '../src/profiles/cli';
+import { ETHTOOL } from '../src/ethtool/constants';
+import { ERRNO } from '../src/device/errors';
+import { decode } from '../src/ethtool/layout';
+import * as S from '../src/ethtool/structs';
+import type { Transport } from '../src/ffi/transport';
+
+const SET_CMDS = new Set<number>([ETHTOOL.SFEATURES, ETHTOOL.SRINGPARAM, ETHTOOL.SCHANNELS, ETHTOOL.SCOALESCE, ETHTOOL.SPAUSEPARAM]);
+const NAT = ['--set', 'mode=nat'];
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ekprof-'));
+after(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
+let worlds = 0;
+
+interface World { sim: SimTransport; fs: SimHostFs; stateDir: string; transport: Transport }
+
+/**
+ * One simulated NIC (4 of 16 queues) on an 8-CPU host with IPVS loaded. With `queues: 12` the
+ * director shrinks the channels to 8, and queues 8-11 carry XPS/IRQ settings of their own.
+ */
+function world(opts: { defaultRoute?: boolean; transport?: (sim: SimTransport) => Transport; queues?: number } = {}): World {
+  const sim = new SimTransport([simDevice('ekf0', { queues: opts.queues ?? 4, maxQueues: 16 })]);
+  const host = new SimHostFs(sim, { cpus: 8, ipvs: true, defaultRoute: opts.defaultRoute ? ['ekf0'] : [] });
+  const stateDir = path.join(tmpRoot, `w${worlds++}`);
+  for (let q = 8; q < (opts.queues ?? 0); q++) {
+    host.files.set(`/sys/class/net/ekf0/queues/tx-${q}/xps_cpus`, '3\n');
+    host.files.set(`/proc/irq/${41 + q}/smp_affinity_list`, '6-7\n');
+  }
+  return { sim, fs: host, stateDir, transport: opts.transport?.(sim) ?? sim };
+}
+
+async function cli(w: World, argv: string[], extra: Partial<Ctx> = {}): Promise<{ code: number; out: string; err: string; json: Record<string, unknown> }> {
+  let out = '', err = '';
+  const code = await run([...argv, '--state-dir', w.stateDir], {
+    env: { transport: w.transport, fs: w.fs }, out: t => { out += t; }, err: t => { err += t; }, isTTY: false, vars: {}, ...extra,
+  });
+  let json: Record<string, unknown> = {};
+  if (argv.includes('--json')) json = JSON.parse(out) as Record<string, unknown>;
+  return { code, out, err, json };
+}
+
+function sets(w: World): number[] {
+  return w.sim.log.filter(l => SET_CMDS.has(l.cmd)).map(l => l.cmd);
+}
+
+test('apply sets only what differs, one ioctl per kind; the second apply changes nothing and says so', async () => {
+  const w = world();
+  let ring: Record<string, number> | undefined;
+  w.sim.injector = (_i, cmd) => { void cmd; return undefined; };
+  const origIoctl = w.sim.ioctl.bind(w.sim);
+  w.sim.ioctl = (ifname, buf) => {
+    if (new DataView(buf.buffer, buf.byteOffset).getUint32(0, true) === ETHTOOL.SRINGPARAM) ring = decode(S.ethtool_ringparam, buf) as Record<string, number>;
+    return origIoctl(ifname, buf);
+  };
+  const r = await cli(w, ['--apply', 'director', 'ekf0', ...NAT, '--json']);
+  assert.equal(r.code, EXIT.OK, r.err);
+  assert.equal(r.json.result, 'changed');
+  assert.equal(r.json.changed, true);
+  assert.deepEqual(sets(w).sort(), [ETHTOOL.SCOALESCE, ETHTOOL.SRINGPARAM, ETHTOOL.SPAUSEPARAM, ETHTOOL.SFEATURES, ETHTOOL.SCHANNELS].sort());
+  assert.equal(ring!.rx_pending, 4096, 'one SRINGPARAM carries rx');
+  assert.equal(ring!.tx_pending, 4096, '… and tx');
+  const d = w.sim.devices.get('ekf0')!;
+  assert.equal(d.channels!.combined_count, 8);
+  assert.equal(d.features.find(f => f.name === 'rx-lro')!.active, false);
+  assert.equal(d.coalesce!.use_adaptive_rx_coalesce, 1);
+  assert.equal(d.pause!.rx_pause, 0);
+  // queue files were planned after the channel change: 8 queues, one CPU each
+  for (let q = 0; q < 8; q++) {
+    assert.equal(w.fs.read(`/sys/class/net/ekf0/queues/tx-${q}/xps_cpus`)!.trim(), (1 << q).toString(16));
+    assert.equal(w.fs.read(`/proc/irq/${41 + q}/smp_affinity_list`)!.trim(), String(q));
+  }
+  assert.equal(w.fs.read('/proc/sys/net/ipv4/ip_forward')!.trim(), '1');
+  assert.equal(w.fs.read('/proc/sys/net/ipv4/vs/conntrack')!.trim(), '0');
+  const steps = r.json.steps as { status: string }[];
+  assert.ok(steps.length > 20 && steps.every(s => s.status === 'done'));
+
+  w.sim.log.length = 0;
+  const writes = w.fs.writes.length;
+  const again = await cli(w, ['--apply', 'director', 'ekf0', ...NAT, '--json']);
+  assert.equal(again.code, EXIT.UNCHANGED);
+  assert.equal(again.json.result, 'ok');
+  assert.equal(again.json.changed, false);
+  assert.deepEqual(sets(w), []);
+  assert.equal(w.fs.writes.length, writes);
+  const text = await cli(w, ['--apply', 'director', 'ekf0', ...NAT]);
+  assert.match(text.out, /^ok: ekf0 already matches director \(mode=nat/);
+  assert.equal((await cli(w, ['--verify', 'director', 'ekf0', ...NAT])).code, EXIT.OK);
+});
+
+/** Fail the k-th change (an S* ioctl or a file write), once. Returns how many changes were tried. */
+function injectAt(w: World, k: number, errno = ERRNO.EIO): { count: () => number } {
+  let n = 0;
+  const hit = () => (n++ === k ? errno : undefined);
+  w.sim.injector = (_i, cmd) => (SET_CMDS.has(cmd) ? hit() : undefined);
+  w.fs.injector = () => { const e = hit(); return e === undefined ? undefined : 'EIO'; };
+  return { count: () => n };
+}
+
+for (const queues of [4, 12]) test(`a fault at every step k of an apply leaves NIC and host exactly as before (all k; ${queues} queues -> 8)`, async t => {
+  const clean = world({ queues });
+  const counter = injectAt(clean, -1);
+  assert.equal((await cli(clean, ['--apply', 'director', 'ekf0', ...NAT])).code, EXIT.OK);
+  const total = counter.count();
+  assert.ok(total >= 25, `a director apply makes ${total} changes`);
+  const statuses = new Map<string, number>();
+  for (let k = 0; k < total; k++) {
+    const w = world({ queues });
+    const before = w.fs.everything();
+    injectAt(w, k);
+    const r = await cli(w, ['--apply', 'director', 'ekf0', ...NAT, '--json']);
+    assert.equal(r.code, EXIT.ROLLED_BACK, `k=${k}: ${r.out}`);
+    assert.equal(r.json.result, 'failed');
+    assert.deepEqual(w.fs.everything(), before, `k=${k}: state differs after rollback`);
+    const steps = r.json.steps as { status: string }[];
+    assert.equal(steps.filter(s => s.status === 'failed').length, 1, `k=${k}`);
+    assert.ok(steps.every(s => s.status === 'failed' || s.status === 'undone'), `k=${k}: ${JSON.stringify(steps)}`);
+    assert.equal(fs.existsSync(path.join(w.stateDir, 'snapshots')) && fs.readdirSync(path.join(w.stateDir, 'snapshots', 'net-4026530000')).length, 0, `k=${k}: snapshot of a rolled-back apply is dropped`);
+    const failedKind = (r.json.steps as { kind: string; status: string }[]).find(s => s.status === 'failed')!.kind;
+    statuses.set(failedKind, (statuses.get(failedKind) ?? 0) + 1);
+  }
+  // every kind of step was hit
+  assert.deepEqual([...statuses.keys()].sort(), ['channels', 'coalesce', 'features', 'file', 'pause', 'ring']);
+  t.diagnostic(`fault injection (${queues} queues -> 8): ${total} steps tried, every one restored`);
+});
+
+test('text of a failed apply: the failing step, what was undone, exit 4', async () => {
+  const w = world();
+  injectAt(w, 3);   // features, channels, ring, then the 4th change: SCOALESCE
+  const r = await cli(w, ['--apply', 'director', 'ekf0', ...NAT]);
+  assert.equal(r.code, EXIT.ROLLED_BACK);
+  assert.match(r.out, /failed +ekf0: coalesce use_adaptive_rx_coalesce=1 use_adaptive_tx_coalesce=1 — ekf0: set coalesce settings: Input\/output error \(EIO\)/);
+  assert.match(r.out, /rolled back: 3 step\(s\) undone in reverse; the devices are as before/);
+});
+
+test('a failure while undoing is reported as such (exit 5) and the snapshot is kept for --rollback', async () => {
+  const w = world();
+  let n = 0;
+  // the 4th change fails, then so does the first undo (the ring restore)
+  w.sim.injector = (_i, cmd) => {
+    if (!SET_CMDS.has(cmd)) return undefined;
+    n++;
+    return n === 4 || n === 5 ? ERRNO.EBUSY : undefined;
+  };
+  const r = await cli(w, ['--apply', 'director', 'ekf0', ...NAT, '--json']);
+  assert.equal(r.code, EXIT.ROLLBACK_FAILED);
+  assert.equal(r.json.result, 'failed-undo-incomplete');
+  const undoErrors = r.json.undo_errors as string[];
+  assert.match(undoErrors[0], /ekf0: set ring parameters: device or resource busy/);
+  assert.ok(undoErrors.some(e => /ring rx is 4096, was 256 before the apply/.test(e)), undoErrors.join('\n'));
+  assert.ok(fs.existsSync(path.join(w.stateDir, 'snapshots/net-4026530000/ekf0.json')));
+  w.sim.injector = undefined;
+  const rb = await cli(w, ['--rollback', 'ekf0']);
+  assert.equal(rb.code, EXIT.OK, rb.out + rb.err);
+  assert.equal(w.sim.devices.get('ekf0')!.ring!.rx_pending, 256);
+});
+
+test('a value the driver does not take as asked fails the apply, which is undone', async () => {
+  // a driver whose rx ring takes at most 4000 descriptors, though it reports 4096 as maximum
+  const w = world({
+    transport: sim => ({
+      ioctl: (ifname, buf) => {
+        const r = sim.ioctl(ifname, buf);
+        if (r >= 0 && new DataView(buf.buffer, buf.byteOffset).getUint32(0, true) === ETHTOOL.SRINGPARAM) {
+          const ring = sim.devices.get(ifname)!.ring!;
+          ring.rx_pending = Math.min(ring.rx_pending, 4000);
+        }
+        return r;
+      },
+      alloc: n => new Uint8Array(n), close: () => undefined,
+    }),
+  });
+  const before = w.fs.everything();
+  const r = await cli(w, ['--apply', 'director', 'ekf0', '--json']);
+  assert.equal(r.code, EXIT.ROLLED_BACK, r.out);
+  assert.match(r.json.error as string, /not as asked after apply: ekf0 ring rx is 4000, wanted 4096/);
+  assert.deepEqual(w.fs.everything(), before);
+});
+
+test('rollback restores the state before the last apply; snapshots stack; none left is an error', async () => {
+  const w = world();
+  const pristine = w.fs.everything();
+  assert.equal((await cli(w, ['--apply', 'director', 'ekf0', ...NAT])).code, EXIT.OK);
+  const tuned = w.fs.everything();
+  const snap = JSON.parse(fs.readFileSync(path.join(w.stateDir, 'snapshots/net-4026530000/ekf0.json'), 'utf8')) as { stack: { profile: string; touched: unknown[] }[] };
+  assert.equal(snap.stack.length, 1);
+  assert.equal(snap.stack[0].profile, 'director');
+  assert.ok(snap.stack[0].touched.length >= 25);
+  // a second profile on top
+  assert.equal((await cli(w, ['--apply', 'latency', 'ekf0'])).code, EXIT.OK);
+  assert.notDeepEqual(w.fs.everything(), tuned);
+  const r1 = await cli(w, ['--rollback', 'ekf0', '--json']);
+  assert.equal(r1.code, EXIT.OK, r1.out);
+  assert.equal((r1.json.from as { profile: string }[])[0].profile, 'latency');
+  assert.deepEqual(w.fs.everything(), tuned);
+  const r2 = await cli(w, ['--rollback', 'ekf0']);
+  assert.equal(r2.code, EXIT.OK, r2.out);
+  assert.match(r2.out, /^Rolled back ekf0 \(before director, /);
+  assert.deepEqual(w.fs.everything(), pristine);
+  const r3 = await cli(w, ['--rollback', 'ekf0']);
+  assert.equal(r3.code, EXIT.ERROR);
+  assert.match(r3.err, /^ethkit: ekf0: no snapshot to roll back to \(looked in .*ekf0\.json\)\n$/);
+});
+
+test('rollback after a channel shrink brings back the queue settings the kernel dropped', async () => {
+  const w = world({ queues: 12 });
+  const pristine = w.fs.everything();
+  assert.equal((await cli(w, ['--apply', 'director', 'ekf0'])).code, EXIT.OK);
+  assert.equal(w.sim.devices.get('ekf0')!.channels!.combined_count, 8);
+  assert.equal(w.fs.read('/sys/class/net/ekf0/queues/tx-9/xps_cpus'), null);
+  const rb = await cli(w, ['--rollback', 'ekf0']);
+  assert.equal(rb.code, EXIT.OK, rb.out);
+  assert.equal(w.fs.read('/sys/class/net/ekf0/queues/tx-9/xps_cpus'), '3\n');
+  assert.deepEqual(w.fs.everything(), pristine);
+});
+
+test('rollback is transactional too: a fault at every step leaves the tuned state', async t => {
+  const probe = world();
+  await cli(probe, ['--apply', 'director', 'ekf0', ...NAT]);
+  const counter = injectAt(probe, -1);
+  assert.equal((await cli(probe, ['--rollback', 'ekf0'])).code, EXIT.OK);
+  const total = counter.count();
+  assert.ok(total >= 20);
+  for (let k = 0; k < total; k++) {
+    const w = world();
+    await cli(w, ['--apply', 'director', 'ekf0', ...NAT]);
+    const tuned = w.fs.everything();
+    injectAt(w, k);
+    const r = await cli(w, ['--rollback', 'ekf0']);
+    assert.equal(r.code, EXIT.ROLLED_BACK, `k=${k}: ${r.out}`);
+    assert.deepEqual(w.fs.everything(), tuned, `k=${k}`);
+    assert.ok(fs.existsSync(path.join(w.stateDir, 'snapshots/net-4026530000/ekf0.json')), 'snapshot kept');
+  }
+  t.diagnostic(`fault injection (rollback): ${total} steps tried, every one restored`);
+});
+
+test('default route: refused without a terminal unless --yes; asked on a terminal', async () => {
+  const w = world({ defaultRoute: true });
+  const before = w.fs.everything();
+  const r = await cli(w, ['--apply', 'director', 'ekf0']);
+  assert.equal(r.code, EXIT.ERROR);
+  assert.equal(r.err, 'ethkit: refusing to change ekf0: it carries the default route and there is no terminal to confirm; add --yes to go ahead\n');
+  assert.deepEqual(sets(w), []);
+  assert.deepEqual(w.fs.everything(), before);
+  assert.ok(!fs.existsSync(path.join(w.stateDir, 'snapshots/net-4026530000/ekf0.json')));
+  let asked = '';
+  const no = await cli(w, ['--apply', 'director', 'ekf0'], { isTTY: true, ask: async q => { asked = q; return false; } });
+  assert.equal(no.code, EXIT.ERROR);
+  assert.match(asked, /^ekf0 carries the default route; applying director changes \d+ setting\(s\) \(5 change\(s\) reset the link\)\. Continue\? \[y\/N\] $/);
+  assert.deepEqual(w.fs.everything(), before);
+  const yes = await cli(w, ['--apply', 'director', 'ekf0'], { isTTY: true, ask: async () => true });
+  assert.equal(yes.code, EXIT.OK);
+  const w2 = world({ defaultRoute: true });
+  assert.equal((await cli(w2, ['--apply', 'director', 'ekf0', '--yes'])).code, EXIT.OK);
+  // nothing to change: no question at all
+  assert.equal((await cli(w2, ['--apply', 'director', 'ekf0'])).code, EXIT.UNCHANGED);
+});
+
+test('verify reports drift made behind its back, with the diff', async () => {
+  const w = world();
+  await cli(w, ['--apply', 'director', 'ekf0', ...NAT]);
+  w.sim.devices.get('ekf0')!.features.find(f => f.name === 'rx-gro')!.active = false;
+  w.fs.files.set('/proc/sys/net/ipv4/conf/all/rp_filter', '1\n');
+  const r = await cli(w, ['--verify', 'director', 'ekf0', ...NAT, '--json']);
+  assert.equal(r.code, EXIT.DRIFT);
+  assert.equal(r.json.result, 'drift');
+  assert.deepEqual((r.json.drift as { setting: string; current: string; target: string }[]).map(d => `${d.setting}: ${d.current} -> ${d.target}`), [
+    'feature generic-receive-offload (rx-gro): off -> on', 'sysctl net.ipv4.conf.all.rp_filter: 1 -> 2',
+  ]);
+  const t = await cli(w, ['--verify', 'director', 'ekf0', ...NAT]);
+  assert.match(t.out, /^drift: 2 setting\(s\) of ekf0 differ from director/);
+});
+
+test('bad input: one line on stderr, exit 1, JSON error object with --json', async () => {
+  const w = world();
+  const cases: [string[], RegExp][] = [
+    [['--apply', 'director', 'nosuch0'], /^ethkit: nosuch0: no such device\n$/],
+    [['--plan', 'nope', 'ekf0'], /^ethkit: no profile "nope" \(profiles in .*: director, latency, realserver\)\n$/],
+    [['--plan', 'director', 'ekf0', '--set', 'mode=x'], /^ethkit: --set mode=x: bad value "x": mode is one of dr\|nat\|tun\n$/],
+    [['--plan', 'director', 'ekf0', '--frobnicate'], /^ethkit: unknown option --frobnicate/],
+    [['--plan', 'director'], /^ethkit: --plan: name at least one device\n$/],
+    [['--plan', 'director', 'ekf0', 'ekf0'], /device ekf0 named twice/],
+    [['--rollback', 'ekf0', '--set', 'a=b'], /--rollback takes no --set/],
+  ];
+  for (const [argv, re] of cases) {
+    const r = await cli(w, argv);
+    assert.equal(r.code, EXIT.ERROR, argv.join(' '));
+    assert.match(r.err, re);
+    assert.equal(r.err.trim().split('\n').length, 1);
+    const j = await cli(w, [...argv, '--json']);
+    assert.equal(j.json.result, 'error');
+    assert.equal(j.json.exit_code, EXIT.ERROR);
+  }
+});
+
+test('list and show', async () => {
+  const w = world();
+  const l = await cli(w, ['--profile-list', '--json']);
+  assert.equal(l.code, EXIT.OK);
+  assert.deepEqual((l.json.profiles as { name: string }[]).map(p => p.name), ['director', 'latency', 'realserver']);
+  const s = await cli(w, ['--profile-show', 'director']);
+  assert.match(s.out, /^director: LVS\/IPVS director/);
+  assert.match(s.out, /mode +dr\|nat\|tun +dr/);
+  assert.match(s.out, /sysctl +net\.ipv4\.ip_forward +1 +mode == nat or forward/);
+  // an invalid profile in the directory makes --profile-list fail (a lint for profile dirs)
+  const dir = path.join(tmpRoot, 'pdir');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'bad.yaml'), 'name: bad\nring:\n  rx: lots\n');
+  const bad = await cli(w, ['--profile-list', '--profile-dir', dir]);
+  assert.equal(bad.code, EXIT.ERROR);
+  assert.match(bad.out, /bad +- +INVALID: .*bad\.yaml:3:7: ring\.rx: bad value "lots"/);
+});
