@@ -52,8 +52,17 @@ export class Out {
 
   /** A diagnostic for stderr: written at once in text mode, collected in JSON mode. */
   err(s: string): void {
-    if (this.json) this.notes.push(s.replace(/\n+$/, '').replace(/\n/g, '; '));
+    if (this.json) this.notes.push(s.replace(/\n+$/, '').replace(/\n/g, ' '));
     else this.stderr.write(s);
+  }
+
+  /**
+   * The message that decides a failing exit: `text` (default: `message` and a newline) on
+   * stderr in text mode; in JSON mode `message` becomes the {"error": ...} line.
+   */
+  error(message: string, text?: string): void {
+    if (this.json) this.errorNote = message;
+    else this.stderr.write(text ?? message + '\n');
   }
 
   /** perror(3): "what: strerror(errno)". */
@@ -62,8 +71,8 @@ export class Out {
   }
 
   /**
-   * JSON mode: mark the message that explains a failing exit (the last diagnostic is used
-   * when none is marked).
+   * JSON mode only: the message explaining a failing exit that prints nothing in text mode
+   * (otherwise the last diagnostic is used).
    */
   fail(message: string): void {
     if (this.json) this.errorNote = message.replace(/\n+$/, '');

@@ -10,7 +10,6 @@ import { Out, Sink } from './out';
 import { OPTIONS, OptionRow, REASON, findOption } from './options';
 import { Dev } from './dev';
 import { strtoint } from './parse';
-import { strerror } from './strerror';
 
 export interface RunOptions {
   /** The device seam; default: the real SIOCETHTOOL transport, opened on first use. */
@@ -44,8 +43,7 @@ export const BAD_ARGS = 'ethtool: bad command line argument(s)\nFor more informa
 
 /** ethtool's answer to anything it cannot parse: two lines on stderr, exit 1. */
 export function badArgs(out: Out): number {
-  out.fail('bad command line argument(s)');
-  out.err(BAD_ARGS);
+  out.error('bad command line argument(s)', BAD_ARGS);
   return 1;
 }
 
@@ -132,7 +130,6 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
     return out.finish(await dispatch(argv, i, out, json, getTransport));
   } catch (e) {
     if (e instanceof ControlSocketError) {
-      out.fail(`Cannot get control socket: ${strerror(e.errno)}`);
       out.perror('Cannot get control socket', e.errno);
       return out.finish(70);
     }
@@ -146,8 +143,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
 async function dispatch(argv: readonly string[], i: number, out: Out, json: boolean, getTransport: () => Transport): Promise<number> {
   // 2. --monitor needs netlink.
   if (argv[i] === '--monitor') {
-    out.fail('option --monitor not supported');
-    out.err('Netlink interface initialization failed, option --monitor not supported.\n');
+    out.error('option --monitor not supported', 'Netlink interface initialization failed, option --monitor not supported.\n');
     return 1;
   }
   // 3. Nothing left.
@@ -176,24 +172,20 @@ async function dispatch(argv: readonly string[], i: number, out: Out, json: bool
   if (!row.noDevice) {
     const len = Buffer.byteLength(devname);
     if (len >= 128) {
-      out.fail(`device name longer than 127 characters`);
-      out.err(`device name '${devname}' longer than 127 characters\n`);
+      out.error(`device name longer than 127 characters`, `device name '${devname}' longer than 127 characters\n`);
       return 1;
     }
     if (row.netlinkOnly) {
-      out.fail('subcommand not supported by ioctl');
-      out.err('netlink interface initialization failed, subcommand not supported by ioctl\n');
+      out.error('subcommand not supported by ioctl', 'netlink interface initialization failed, subcommand not supported by ioctl\n');
       return 1;
     }
     const reason = REASON[row.nl === 'ioctl-only' && args.length > 0 ? 'nlfail' : row.nl];
     if (devname === '*') {
-      out.fail('wildcard dump not supported');
-      out.err(`${reason}, wildcard dump not supported\n`);
+      out.error('wildcard dump not supported', `${reason}, wildcard dump not supported\n`);
       return 1;
     }
     if (len >= 16) {
-      out.fail('device name longer than 15 not supported');
-      out.err(`${reason}, device name longer than 15 not supported\n`);
+      out.error('device name longer than 15 not supported', `${reason}, device name longer than 15 not supported\n`);
       return 1;
     }
   }
@@ -201,8 +193,7 @@ async function dispatch(argv: readonly string[], i: number, out: Out, json: bool
   if (row.noArgs && args.length > 0) return badArgs(out);
   if (!row.handler) {
     const what = opt || 'this command';
-    out.fail(`${what} is not implemented by ethkit`);
-    out.err(`ethkit: ${what} is not implemented (ethtool's ioctl path has it; ethkit does not yet)\n`);
+    out.error(`${what} is not implemented by ethkit`, `ethkit: ${what} is not implemented (ethtool's ioctl path has it; ethkit does not yet)\n`);
     return 1;
   }
 
@@ -221,16 +212,14 @@ async function runFrontEnd(which: 'tui' | 'profiles', argv: readonly string[], o
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'MODULE_NOT_FOUND' && err.message.includes(entry.slice(3))) {
       const msg = `ethkit: ${which === 'tui' ? '--top' : 'profile commands'} not available: this build has no src/${entry.slice(3)}.ts`;
-      out.fail(msg);
-      out.err(msg + '\n');
+      out.error(msg, msg + '\n');
       return 1;
     }
     throw e;
   }
   if (typeof mod.main !== 'function') {
     const msg = `ethkit: src/${entry.slice(3)}.ts does not export main(argv)`;
-    out.fail(msg);
-    out.err(msg + '\n');
+    out.error(msg, msg + '\n');
     return 1;
   }
   out.detach();

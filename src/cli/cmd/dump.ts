@@ -8,8 +8,6 @@ import { view } from '../dev';
 import { parseKeyValues, KeyRow } from '../parse';
 import { strerror } from '../strerror';
 
-const EINVAL = 22;
-
 /** ethtool's generic hex dump: 16 bytes a row, offsets from `base`. */
 export function hexDump(data: Uint8Array, base: number): string {
   const parts: string[] = ['Offset\t\tValues\n------\t\t------'];
@@ -66,8 +64,7 @@ function readWhole(ctx: Ctx, path: string): Uint8Array | number {
     fd = fs.openSync(path, 'r');
   } catch (e) {
     const errno = Math.abs((e as NodeJS.ErrnoException).errno ?? 0);
-    ctx.out.fail(`Can't open '${path}': ${strerror(errno)}`);
-    ctx.out.err(`Can't open '${path}': ${strerror(errno)}\n`);
+    ctx.out.error(`Can't open '${path}': ${strerror(errno)}`, `Can't open '${path}': ${strerror(errno)}\n`);
     return 75;
   }
   try {
@@ -94,11 +91,6 @@ function readWhole(ctx: Ctx, path: string): Uint8Array | number {
 }
 
 const EEPROM_ARGS: KeyRow[] = [{ key: 'raw', kind: 'bool' }, { key: 'offset', kind: 'u32' }, { key: 'length', kind: 'u32' }];
-/**
- * offset + length wraps around in u32 when offset lies past the EEPROM; the kernel refuses
- * such requests (EINVAL), so they are answered here rather than backed by a 4 GiB buffer.
- */
-const MAX_EEPROM_REQUEST = 1 << 24;
 
 export function eeprom(ctx: Ctx): number {
   const { out, dev } = ctx;
@@ -113,12 +105,12 @@ export function eeprom(ctx: Ctx): number {
   const offset = (opt.get('offset') as number | undefined) ?? 0;
   let length = opt.has('length') ? (opt.get('length') as number) : total;
   if (total < ((offset + length) >>> 0)) length = (total - offset) >>> 0;
-  if (length > MAX_EEPROM_REQUEST) {
-    out.perror('Cannot get EEPROM data', EINVAL);
-    return 74;
-  }
+  // When offset + length wraps around in u32 (an offset past the end makes the length wrap)
+  // the kernel refuses before copying anything — EOPNOTSUPP without an EEPROM, else EINVAL —
+  // so such a request goes out with room for the header only, not a 4 GiB buffer.
+  const headerOnly = offset + length > 0xffffffff && length > 1 << 20;
   const P = S.ethtool_eeprom;
-  const buf = request(P, ETHTOOL.GEEPROM, length);
+  const buf = request(P, ETHTOOL.GEEPROM, headerOnly ? 0 : length);
   const dv = view(buf);
   dv.setUint32(8, offset, true);
   dv.setUint32(12, length, true);
@@ -128,7 +120,7 @@ export function eeprom(ctx: Ctx): number {
     return 74;
   }
   const gotOff = dv.getUint32(8, true);
-  const data = buf.subarray(P.flex!.offset, P.flex!.offset + Math.min(dv.getUint32(12, true), length));
+  const data = buf.subarray(P.flex!.offset, P.flex!.offset + Math.min(dv.getUint32(12, true), buf.length - P.flex!.offset));
   if (opt.get('raw') === true) out.print(data);
   else out.print(hexDump(data, gotOff));
   out.object({ ifname: ctx.devname, magic: dv.getUint32(4, true), offset: gotOff, length: data.length, data: hex(data) });

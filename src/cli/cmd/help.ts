@@ -6,14 +6,15 @@ import { COALESCE, keyRows } from './params';
 export const VERSION = '0.1.0';
 export const COMPATIBLE = 'ethtool 6.1';
 
+/** Text mode answers as the ethtool it replaces (scripts test this line); JSON names ethkit. */
 export function version(ctx: Ctx): number {
-  ctx.out.print(`ethkit version ${VERSION} (command line compatible with ${COMPATIBLE}, ioctl interface)\n`);
+  ctx.out.print('ethtool version 6.1\n');
   ctx.out.object({ name: 'ethkit', version: VERSION, compatible: COMPATIBLE });
   return 0;
 }
 
 export function help(ctx: Ctx): number {
-  const lines: string[] = [`ethkit version ${VERSION}`, 'Usage:'];
+  const lines: string[] = [`ethkit version ${VERSION} (command line of ${COMPATIBLE}, ioctl interface)`, 'Usage:'];
   const json: { options: string[]; description: string; implemented: boolean; arguments: string[] }[] = [];
   for (const row of OPTIONS) {
     const opts = row.names.join('|');

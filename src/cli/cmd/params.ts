@@ -239,9 +239,9 @@ function change(spec: ParamSpec, ctx: Ctx): number {
   if (Object.keys(changed).length === 0) {
     const [msg, code] = spec.unchanged;
     const text = fill(spec, msg, cur);
-    if (code !== 0) out.fail(text);
-    out.err(text + '\n');
-    if (code === 0) {
+    if (code !== 0) out.error(text.replace(/\n/g, ' '), text + '\n');
+    else {
+      out.err(text + '\n');
       const current: Record<string, JsonValue> = toJson(spec, ctx.devname, cur);
       delete current.ifname;
       out.object({ ...result, current });

@@ -318,8 +318,7 @@ function parseSset(ctx: Ctx): SsetWanted | number {
     const kind = SSET_KEYS[key];
     if (!kind) return badArgs(ctx.out);
     if (kind === 'netlink') {
-      ctx.out.fail(`parameter '${key}' can be used only with netlink`);
-      ctx.out.err(`ethtool: parameter '${key}' can be used only with netlink\n`);
+      ctx.out.error(`parameter '${key}' can be used only with netlink`, `ethtool: parameter '${key}' can be used only with netlink\n`);
       return 1;
     }
     if (++i >= a.length) return badArgs(ctx.out);
@@ -478,6 +477,14 @@ function setLink(ctx: Ctx, link: Link, w: SsetWanted): number {
   // every supported mode.
   const modeBit = w.advertise === undefined && w.speed !== undefined && w.duplex !== undefined
     ? SPEED_DUPLEX_MODE[`${w.speed}/${w.duplex}`] : undefined;
+  // Said even when an explicit "advertise" mask is applied: ethtool only looks for a mode.
+  if ((w.speed !== undefined || w.duplex !== undefined) && autoneg !== 0 && modeBit === undefined) {
+    let m = 'Cannot advertise';
+    if (w.speed !== undefined && w.speed >= 0) m += ` speed ${w.speed}`;
+    if (w.duplex !== undefined) m += ` duplex ${w.duplex === 1 ? 'full' : 'half'}`;
+    out.err(m + '\n');
+  }
+
   const ALL = allModesMask();
   const clearModes = (words: number[]): number[] => words.map((x, i) => (x & ~(ALL[i] ?? 0)) >>> 0);
   if (w.autoneg === 1 && w.advertise === undefined && modeBit === undefined) {
@@ -493,13 +500,6 @@ function setLink(ctx: Ctx, link: Link, w: SsetWanted): number {
   } else if (w.advertise !== undefined) {
     adv = Array.from({ length: Math.max(n, w.advertise.length) }, (_, i) => w.advertise![i] ?? 0);
   }
-  if ((w.speed !== undefined || w.duplex !== undefined) && autoneg !== 0 && modeBit === undefined && w.advertise === undefined) {
-    let m = 'Cannot advertise';
-    if (w.speed !== undefined && w.speed >= 0) m += ` speed ${w.speed}`;
-    if (w.duplex !== undefined) m += ` duplex ${w.duplex === 1 ? 'full' : 'half'}`;
-    out.err(m + '\n');
-  }
-
   const buf = link.buf;
   const dv = view(buf);
   if (link.legacy) {
