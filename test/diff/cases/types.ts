@@ -1,0 +1,36 @@
+/**
+ * Case tables are plain data: one row per command line,
+ *
+ *     [command line, ethtool's exit status, options?]
+ *
+ * The command line is split on single spaces; the token '' stands for an empty argument, and
+ * an array gives the arguments verbatim (for arguments with spaces). The exit status is what
+ * ethtool 6.1 on its ioctl path returns for the line on this suite's devices: the runner
+ * checks it, so a row that no longer describes ethtool's behaviour fails as a table error.
+ *
+ * Devices: eth0 (host, read-only commands only), va/vb (veth pair), tp0 (tap), tn0 (tun) in
+ * the suite's namespaces; any other name does not exist.
+ */
+export interface RowOptions {
+  /**
+   * Set commands: the show command whose output (the device state) is compared afterwards;
+   * default: the family's own show command on the same device. null: none.
+   */
+  readonly show?: string | readonly string[] | null;
+  /** ethtool command lines run first, in both namespaces (must succeed identically). */
+  readonly setup?: readonly (string | readonly string[])[];
+  /** 'counters': live counters (eth0 -S); values may move between the runs. */
+  readonly mode?: 'counters';
+  /** ethtool's first stderr line must contain this (a check of the table itself). */
+  readonly err?: string;
+  /** ethtool's stdout must contain this (a check of the table itself). */
+  readonly out?: string;
+}
+
+export type Row = readonly [cmd: string | readonly string[], exit: number, opts?: RowOptions];
+
+export interface Table {
+  /** Command family, e.g. "-C" or "settings". */
+  readonly family: string;
+  readonly rows: readonly Row[];
+}
