@@ -353,6 +353,7 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
     if (sameFile(cur, w.value, w.cmp)) continue;
     if (w.what !== 'sysctl' && w.dev !== null && channelChange.has(w.dev)) {
       row.action = 'later';
+      row.target = null;   // depends on the queues there will be
       row.reason = 'planned again after the channel change';
       continue;
     }
