@@ -158,7 +158,6 @@ function tunedWay(plan: Plan): { procs: number; cmds: string[] } {
 }
 
 async function child(rounds: number): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KoffiTransport } = require('../src/ffi/koffi') as typeof import('../src/ffi/koffi');
   const real = new KoffiTransport();
   const counting = new Counting(real);

@@ -58,7 +58,6 @@ function sets(w: World): number[] {
 test('apply sets only what differs, one ioctl per kind; the second apply changes nothing and says so', async () => {
   const w = world();
   let ring: Record<string, number> | undefined;
-  w.sim.injector = (_i, cmd) => { void cmd; return undefined; };
   const origIoctl = w.sim.ioctl.bind(w.sim);
   w.sim.ioctl = (ifname, buf) => {
     if (new DataView(buf.buffer, buf.byteOffset).getUint32(0, true) === ETHTOOL.SRINGPARAM) ring = decode(S.ethtool_ringparam, buf) as Record<string, number>;

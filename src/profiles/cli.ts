@@ -189,7 +189,6 @@ function devicesOf(positional: readonly string[], what: string): string[] {
 
 function machineEnv(): Env {
   // Lazy: listing and showing profiles never loads the FFI.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { KoffiTransport } = require('../ffi/koffi') as typeof import('../ffi/koffi');
   return { transport: new KoffiTransport(), fs: new RealFs() };
 }
