@@ -74,13 +74,16 @@ let ethtoolPath: string | null = null;
  * Checks that ethtool 6.1, the shim and bin/ethkit are all there and that the shim really puts
  * ethtool on its ioctl path. Throws a one-paragraph explanation otherwise (cached).
  */
-let ready: Error | null | undefined;
-export function preflight(): void {
-  if (ready === undefined) ready = check();
-  if (ready) throw ready;
+const ready: Partial<Record<Tool, Error | null>> = {};
+export function preflight(tool: Tool | 'both' = 'both'): void {
+  for (const t of tool === 'both' ? (['ethtool', 'ethkit'] as const) : [tool]) {
+    if (ready[t] === undefined) ready[t] = t === 'ethtool' ? checkEthtool() : checkEthkit();
+    const e = ready[t];
+    if (e) throw e;
+  }
 }
 
-function check(): Error | null {
+function checkEthtool(): Error | null {
   const w = spawnSync('sh', ['-c', 'command -v ethtool'], { encoding: 'utf8', env: BASE_ENV });
   const found = w.status === 0 ? w.stdout.trim() : '';
   if (!found) return new Error('ethtool is not installed (apt-get install ethtool): the differential suite needs ethtool 6.1');
@@ -97,6 +100,10 @@ function check(): Error | null {
     return new Error(`the shim ${SHIM} does not put ethtool on its ioctl path (ethtool -a on a missing device printed ` +
       `${JSON.stringify(probe.stderr)}, exit ${probe.status})`);
   }
+  return null;
+}
+
+function checkEthkit(): Error | null {
   if (!existsSync(ETHKIT)) return new Error(`${ETHKIT} is missing: the CLI binary under test`);
   try { accessSync(ETHKIT, FS.X_OK); } catch { return new Error(`${ETHKIT} is not executable`); }
   // A binary that cannot even start (e.g. its build output is missing) would make every case
@@ -113,7 +120,7 @@ function check(): Error | null {
 /** Run one tool once. Throws only if the process could not be run at all (or hung). */
 export function runTool(tool: Tool, argv: readonly string[], ns: string | null = null): Capture {
   guard(argv, ns);
-  preflight();
+  preflight(tool);
   const cmd = tool === 'ethtool' ? ['env', `LD_PRELOAD=${SHIM}`, ethtoolPath as string, ...argv] : [ETHKIT, ...argv];
   // `exec CMD 0<&-`: the tool starts with stdin closed.
   const inner = ['sh', '-c', 'exec "$@" 0<&-', 'sh', ...cmd];

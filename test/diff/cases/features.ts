@@ -86,6 +86,12 @@ export const FEATURES: Table = {
     ['-K tp0 tx on', 1, { err: 'Could not change any device features' }],
     ['-K tp0 gro off', 0],
     ['-K tp0 sg off', 0],
+    ['-K tp0 tso off', 0],
+    ['-K tp0 tx off', 0],
+    ['-K tp0 tx-udp-segmentation off', 0],
+    ['-K tp0 gso off gro off', 0],
+    ['-K tp0 txvlan off', 0],
+    ['-K tn0 tx-checksum-ip-generic off', 0],
     ['-K tn0 tso on', 1],
     ['-K tn0 tx-nocache-copy on', 0],
     // missing device: the names query comes first
