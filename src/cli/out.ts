@@ -52,7 +52,7 @@ export class Out {
 
   /** A diagnostic for stderr: written at once in text mode, collected in JSON mode. */
   err(s: string): void {
-    if (this.json) this.notes.push(s.replace(/\n+$/, '').replace(/\n/g, ' '));
+    if (this.json) this.notes.push(s.trim().replace(/\s*\n\s*/g, ' '));
     else this.stderr.write(s);
   }
 
