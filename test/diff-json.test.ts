@@ -13,6 +13,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runTool, show } from './diff/harness';
 import { Lab } from './diff/lab';
+import { FailureRow, classify, writeSection } from './diff/runner';
 
 const SHOW_COMMANDS: readonly string[][] = [
   [], ['-i'], ['-a'], ['-c'], ['-g'], ['-l'], ['-k'], ['-S'], ['--phy-statistics'], ['-P'], ['-d'], ['-e'],
@@ -47,7 +48,14 @@ function words(v: unknown, out: Set<string> = new Set()): Set<string> {
 }
 
 let lab: Lab | null = null;
-after(() => lab?.destroy());
+let ran = 0;
+const failures: FailureRow[] = [];
+after(() => {
+  lab?.destroy();
+  writeSection('diff-json', DEVICES.length * SHOW_COMMANDS.length, ran, [
+    `Per device: ${DEVICES.map(d => `${classify(d)} ${SHOW_COMMANDS.length}`).join(', ')} (commands: ${SHOW_COMMANDS.map(c => c[0] ?? 'settings').join(' ')}).`,
+  ], failures);
+});
 
 for (const dev of DEVICES) {
   for (const cmd of SHOW_COMMANDS) {
@@ -61,6 +69,7 @@ for (const dev of DEVICES) {
         refNs = lab.a;
         gotNs = lab.b;
       }
+      ran++;
       const ref = runTool('ethtool', argv, refNs);
       const got = runTool('ethkit', ['--json', ...argv], gotNs);
       const problems: string[] = [];
@@ -87,6 +96,7 @@ for (const dev of DEVICES) {
           if (!have.has(a)) problems.push(`ethtool prints ${JSON.stringify(a)}, which is nowhere in the JSON document`);
         }
       }
+      if (problems.length) failures.push({ family: '--json', device: classify(dev), argv: ['--json', ...argv], first: problems[0] });
       if (problems.length) assert.fail(`ethkit --json ${show(argv)}:\n  ${problems.join('\n  ')}`);
     });
   }
