@@ -34,6 +34,15 @@ test('bad command lines: ethtool\'s two lines on stderr, exit 1, no ioctl', asyn
   }
 });
 
+test('global flags: --debug MASK (any all-digit number), -I, repeated, only before the command', async () => {
+  const { t } = newSim();
+  for (const argv of [['--debug', '18446744073709551616', '-i', 'sim0'], ['-I', '--debug', '-1', '--include-statistics', '-i', 'sim0'], ['--debug', '0x1f', '--debug', '7', '-i', 'sim0']]) {
+    const r = await ethkit(argv, t);
+    assert.equal(r.code, 0, argv.join(' '));
+    assert.match(r.out, /^driver: simnic\n/);
+  }
+});
+
 test('bad arguments win over a missing device; -K asks the kernel first', async () => {
   const { t } = newSim();
   assert.deepEqual(Object.values(await ethkit(['-G', 'nosuch0', 'rx', 'x'], t)).slice(0, 3), [1, '', BAD_ARGS]);

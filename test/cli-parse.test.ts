@@ -35,6 +35,9 @@ test('strtoull: a leading minus wraps; u32 range check', () => {
   assert.equal(parseUnsigned('0xff', 0xff), 255);
   assert.equal(parseUnsigned('256', 0xff), null);
   assert.equal(strtoint('18446744073709551616', 0, true), null);
+  // --debug checks only the end pointer: an overflow passes, junk does not.
+  assert.equal(strtoint('18446744073709551616', 0, true, true), 18446744073709551615n);
+  assert.equal(strtoint('1x', 0, true, true), null);
 });
 
 test('generic KEY VALUE parser: last value wins, unknown key / missing value / bad value refused', () => {

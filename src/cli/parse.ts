@@ -12,8 +12,10 @@ const U64_MAX = (1n << 64n) - 1n;
  * strtoll (signed) / strtoull (unsigned) on `s` with `base` 0, 10 or 16, accepted only when
  * the whole string is consumed and no range error occurred, like `*end == '\0' && !errno`.
  * Returns null when C would report an error. Unsigned negative input wraps like strtoull.
+ * `ignoreRange`: accept an out-of-range number as long as it is all digits (callers that
+ * only check the end pointer, not errno).
  */
-export function strtoint(s: string, base: 0 | 10 | 16, unsigned: boolean): bigint | null {
+export function strtoint(s: string, base: 0 | 10 | 16, unsigned: boolean, ignoreRange = false): bigint | null {
   let i = 0;
   while (i < s.length && SPACE.has(s[i])) i++;
   let neg = false;
@@ -41,6 +43,7 @@ export function strtoint(s: string, base: 0 | 10 | 16, unsigned: boolean): bigin
   // No digits at all: C sets end = s (the very start), so only "" passes as 0.
   if (i === start) return s.length === 0 ? 0n : null;
   if (i !== s.length) return null;
+  if (ignoreRange && overflow) return U64_MAX; // what strtoul answers, errno aside
   if (unsigned) {
     if (overflow) return null;
     return neg && v !== 0n ? (1n << 64n) - v : v;

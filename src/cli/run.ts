@@ -101,7 +101,8 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
     else if (a === '-I' || a === '--include-statistics') continue;
     else if (a === '--debug') {
       const mask = argv[i + 1];
-      if (mask === undefined || mask === '' || strtoint(mask, 0, true) === null) { badFlag = true; break; }
+      // ethtool checks only that strtoul consumed the whole mask (an overflow is fine).
+      if (mask === undefined || mask === '' || strtoint(mask, 0, true, true) === null) { badFlag = true; break; }
       i++;
     } else break;
   }
