@@ -87,6 +87,21 @@ function fdSink(fd: number): Sink {
   };
 }
 
+/**
+ * isatty(fd) without loading node:tty (which pulls in net and streams, ~2 ms): a character
+ * device with a terminal major number (4 tty, 5 console/ptmx, 136-143 pts).
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    const st = (require('node:fs') as typeof import('node:fs')).fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    const major = (st.rdev >> 8) & 0xfff;
+    return major === 4 || major === 5 || (major >= 136 && major <= 143);
+  } catch {
+    return false;
+  }
+}
+
 export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<number> {
   const stdout = opts.stdout ?? fdSink(1);
   const stderr = opts.stderr ?? fdSink(2);
@@ -106,7 +121,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
       i++;
     } else break;
   }
-  const out = new Out(stdout, stderr, json, opts.stdoutIsTTY ?? false);
+  const out = new Out(stdout, stderr, json, opts.stdoutIsTTY ?? (opts.stdout ? false : isTerminal(1)));
   if (badFlag) return out.finish(badArgs(out));
 
   let transport: Transport | null = null;
