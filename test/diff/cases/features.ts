@@ -18,6 +18,9 @@ export const FEATURES: Table = {
     ['-k nosuch0', 1, { err: 'Cannot get device feature names: No such device' }],
     ['-k va x', 1],
     ['-k eth0 gro', 1],
+    ['-k', 1],
+    ['-K', 1],
+    ['--offload', 1],
     // legacy short names
     ['-K va rx off', 0],
     ['-K va tx off', 0, { out: 'Actual changes:' }],

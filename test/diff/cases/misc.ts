@@ -17,6 +17,7 @@ export const DRIVER: Table = {
     ['-i nosuch0', 71, { err: 'Cannot get driver information: No such device' }],
     ['-i va x', 1],
     ['-i eth0 x', 1],
+    ['--driver', 1],
   ],
 };
 
@@ -39,6 +40,8 @@ export const STATS: Table = {
     ['--phy-statistics tp0', 94],
     ['--phy-statistics nosuch0', 96],
     ['--phy-statistics va x', 1],
+    ['-S', 1],
+    ['--phy-statistics', 1],
   ],
 };
 
@@ -56,6 +59,7 @@ export const TEST: Table = {
     ['-t va OFFLINE', 1],
     ['-t va online offline', 1],
     ['-t nosuch0 foo', 1],
+    ['-t', 1],
   ],
 };
 
@@ -74,6 +78,7 @@ export const IDENTIFY: Table = {
     ['-p va 1 2', 1],
     ['-p va 2147483648', 1],
     ['-p va 1x', 1],
+    ['-p', 1],
   ],
 };
 
@@ -88,6 +93,7 @@ export const PERMADDR: Table = {
     ['-P va x y', 0],
     ['-P eth0 junk', 0],
     ['-P nosuch0', 255, { err: 'Cannot read permanent address: No such device' }],
+    ['-P', 1],
   ],
 };
 
@@ -99,6 +105,7 @@ export const NEGOTIATE: Table = {
     ['--negotiate tn0', 255],
     ['-r nosuch0', 255],
     ['-r va x', 1],
+    ['-r', 1],
   ],
 };
 
@@ -125,6 +132,8 @@ export const REGS: Table = {
     ['-d va file', 1],
     ['-d va bogus on', 1],
     ['-d nosuch0 raw x', 1],
+    ['-d va raw on raw off', 74],
+    ['-d', 1],
   ],
 };
 
@@ -152,5 +161,7 @@ export const EEPROM: Table = {
     ['-e va bogus 1', 1],
     ['-e va magic 1', 1],
     ['-e nosuch0 length x', 1],
+    ['-e va offset 1 offset 2', 74],
+    ['-e', 1],
   ],
 };

@@ -165,6 +165,7 @@ export const CHANGE: Table = {
     ['-s tp0 speed 100 bogus', 1],
     ['-s tp0', 0],
     ['-s', 1],
+    ['--change', 1],
     // veth: link settings are refused by the driver
     ['-s va speed 1000 duplex full', 0, { err: 'Cannot set new settings: Operation not supported' }],
     ['-s va autoneg on', 0],
