@@ -131,7 +131,6 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
     else if (opts.transport) transport = opts.transport;
     else {
       try {
-        (require('./fastffi') as typeof import('./fastffi')).preloadKoffiNative();
         const { KoffiTransport } = require('../ffi/koffi') as typeof import('../ffi/koffi');
         transport = new KoffiTransport();
       } catch (e) {

@@ -14,6 +14,7 @@
  * which the device layer treats as "count changed, re-read". Buffers from alloc() are guarded
  * already; any other buffer is copied through a guarded scratch area for those commands.
  */
+import './preload'; // must precede koffi: registers its native module as the package entry
 import koffi from 'koffi';
 import { Transport, IFNAMSIZ, ifnameProblem } from './transport';
 

@@ -1,13 +1,15 @@
 /**
+ * Imported for its side effect, before koffi itself, by ./koffi.ts.
+ *
  * Start-up: koffi's package entry (index.js) loads its installer helpers at the top — https,
  * zlib, crypto — about 8 ms before the first ioctl, for nothing the transport uses. The
- * transport needs only the prebuilt native module, whose exports are the same API. So the
- * CLI registers that module as koffi's entry in the require cache before the transport
+ * transport needs only the prebuilt native module, whose exports are the same API. So this
+ * module registers that module as koffi's entry in the require cache before the transport
  * loads it. Any mismatch (another platform, a version skew) leaves koffi to load normally.
  */
 import path from 'node:path';
 
-export function preloadKoffiNative(): void {
+function preloadKoffiNative(): void {
   try {
     const main = require.resolve('koffi');
     if (require.cache[main]) return;
@@ -25,3 +27,5 @@ export function preloadKoffiNative(): void {
     // Not fatal: the transport's own require('koffi') loads the package as usual.
   }
 }
+
+preloadKoffiNative();
