@@ -16,7 +16,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { Capture, ETHKIT, compare, isSetFamily, normalizeCounters, runTool, show } from './harness';
+import { Capture, ETHKIT, compare, isSetFamily, normalizeCounters, normalizeHelp, runTool, show } from './harness';
 import { Lab, LAB_DEVICES } from './lab';
 import type { Row, Table } from './cases/types';
 
@@ -143,6 +143,7 @@ export function runCase(c: Case, prefix: string): Outcome {
     const later = runTool('ethtool', c.argv, refNs);
     got = normalizeCounters(ref, got, later);
   }
+  if (c.opts.mode === 'help') got = normalizeHelp(ref, got);
 
   // 1. The row must still describe ethtool.
   const refErr = ref.stderr.toString('latin1');

@@ -91,12 +91,12 @@ export const NETLINK_ONLY: Table = {
 export const HELP: Table = {
   family: '-h/--version',
   rows: [
-    ['-h', 0, { out: 'Usage:' }],
-    ['--help', 0],
-    ['-h extra junk', 0],
-    ['--help va', 0],
-    ['-I -h', 0],
-    ['--debug 1 --help', 0],
+    ['-h', 0, { out: 'Usage:', mode: 'help' }],
+    ['--help', 0, { mode: 'help' }],
+    ['-h extra junk', 0, { mode: 'help' }],
+    ['--help va', 0, { mode: 'help' }],
+    ['-I -h', 0, { mode: 'help' }],
+    ['--debug 1 --help', 0, { mode: 'help' }],
     ['--version', 0, { out: 'ethtool version 6.1' }],
     ['--version x', 0],
     ['-I --version', 0],

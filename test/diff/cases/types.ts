@@ -19,8 +19,11 @@ export interface RowOptions {
   readonly show?: string | readonly string[] | null;
   /** ethtool command lines run first, in both namespaces (must succeed identically). */
   readonly setup?: readonly (string | readonly string[])[];
-  /** 'counters': live counters (eth0 -S); values may move between the runs. */
-  readonly mode?: 'counters';
+  /**
+   * 'counters': live counters (eth0 -S); values may move between the runs.
+   * 'help': ethkit's usage text is its own; see normalizeHelp in ../harness.ts.
+   */
+  readonly mode?: 'counters' | 'help';
   /** ethtool's first stderr line must contain this (a check of the table itself). */
   readonly err?: string;
   /** ethtool's stdout must contain this (a check of the table itself). */
