@@ -5,14 +5,16 @@
  *   node dist/bench/startup.js [DEV=eth0] [RUNS=30]
  *
  * -i is read-only (ETHTOOL_GDRVINFO). The ethkit measured is the one of this build directory
- * (<build>/src/cli/main.js, what bin/ethkit runs from dist/).
+ * (bin/ethkit for dist/, else <build>/src/cli/main.js).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const dev = process.argv[2] ?? 'eth0';
 const runs = Number(process.argv[3] ?? 30);
-const main = path.resolve(__dirname, '../src/cli/main.js');
+// What users run: bin/ethkit (which loads dist/); from another build directory, its main.js.
+const build = path.resolve(__dirname, '..');
+const main = path.basename(build) === 'dist' ? path.resolve(build, '../bin/ethkit') : path.resolve(build, 'src/cli/main.js');
 
 const variants: { name: string; argv: string[] }[] = [
   { name: 'node -e 0', argv: ['-e', '0'] },
