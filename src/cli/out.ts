@@ -7,7 +7,7 @@
  * every diagnostic becomes one line of JSON on stderr — {"warning": "..."} for the
  * non-fatal ones and {"error": "...", "exit": N} for the one that decided a non-zero exit.
  */
-import { strerror } from './strerror';
+import { strerror } from '../ffi/strerror';
 import { JsonValue, writeJson } from './json';
 
 /** Where bytes go: process fds in the binary, collectors in tests. */

@@ -3,6 +3,9 @@
  * one clear line. `op` is the ethtool command name (GRINGPARAM …), `what` says it in words.
  */
 import { constants as osConstants } from 'node:os';
+import { strerror } from '../ffi/strerror';
+
+export { strerror };
 
 const E = osConstants.errno;
 export const ERRNO = {
@@ -12,21 +15,6 @@ export const ERRNO = {
 } as const;
 
 const NAMES: Record<number, string> = Object.fromEntries(Object.entries(E).map(([k, v]) => [v, k]));
-
-/** strerror(3)'s text for the errnos an ethtool ioctl returns (glibc wording). */
-const STRERROR: Record<number, string> = {
-  [E.EPERM]: 'Operation not permitted', [E.ENOENT]: 'No such file or directory', [E.EIO]: 'Input/output error',
-  [E.E2BIG]: 'Argument list too long', [E.EAGAIN]: 'Resource temporarily unavailable', [E.EFAULT]: 'Bad address',
-  [E.EBUSY]: 'Device or resource busy', [E.ENODEV]: 'No such device', [E.EINVAL]: 'Invalid argument',
-  [E.ERANGE]: 'Numerical result out of range', [E.EOPNOTSUPP]: 'Operation not supported',
-  [E.ENOSPC]: 'No space left on device', [E.EACCES]: 'Permission denied', [E.ENOMEM]: 'Cannot allocate memory',
-  [E.ENXIO]: 'No such device or address', [E.EINTR]: 'Interrupted system call', [E.ETIMEDOUT]: 'Connection timed out',
-  [E.ENOTSUP]: 'Operation not supported', [E.ENOSYS]: 'Function not implemented',
-};
-
-export function strerror(errno: number): string {
-  return STRERROR[errno] ?? `Unknown error ${errno}`;
-}
 
 export function errnoName(errno: number): string {
   return NAMES[errno] ?? `E${errno}`;

@@ -6,7 +6,7 @@ import { ETHTOOL } from '../../ethtool/constants';
 import { request } from '../../ethtool/layout';
 import { view } from '../dev';
 import { parseKeyValues, KeyRow } from '../parse';
-import { strerror } from '../strerror';
+import { strerror } from '../../ffi/strerror';
 
 /** ethtool's generic hex dump: 16 bytes a row, offsets from `base`. */
 export function hexDump(data: Uint8Array, base: number): string {

@@ -10,7 +10,7 @@ import { view } from '../dev';
 import * as S from '../../ethtool/structs';
 import { ETHTOOL, ETH_SS } from '../../ethtool/constants';
 import { request } from '../../ethtool/layout';
-import { strerror } from '../strerror';
+import { strerror } from '../../ffi/strerror';
 import type { JsonValue } from '../json';
 
 const EPERM = 1, EINVAL = 22, EOPNOTSUPP = 95;
