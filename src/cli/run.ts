@@ -6,6 +6,7 @@
  * tests drive it in-process with a simulated NIC.
  */
 import type { Transport } from '../ffi/transport';
+import type { HostFs } from '../profiles/hostfs';
 import { Out, Sink } from './out';
 import { OPTIONS, OptionRow, REASON, findOption } from './options';
 import { Dev } from './dev';
@@ -18,6 +19,30 @@ export interface RunOptions {
   stderr?: Sink;
   /** Line-buffer stdout (as stdio does on a terminal). Default: block-buffered. */
   stdoutIsTTY?: boolean;
+  /**
+   * The host filesystem (/proc, /sys) the profile commands read and write. With `transport`
+   * given and no `hostFs` they get an empty in-memory one, never the machine's.
+   */
+  hostFs?: HostFs;
+  /** Directory standing in for /sys/class/net (--top). */
+  sysfsNet?: string;
+  /** Environment variables the front ends read (ETHKIT_STATE_DIR, …). Default: process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * What run() hands a front end (--top, --profile*): its output sinks and, when run() was given
+ * them, the device and host seams it must use instead of the machine's.
+ */
+export interface FrontEndIo {
+  stdout: Sink;
+  stderr: Sink;
+  /** The process's own terminal may be used (live view, confirmation questions). */
+  terminal: boolean;
+  transport?: Transport;
+  hostFs?: HostFs;
+  sysfsNet?: string;
+  env: Record<string, string | undefined>;
 }
 
 /** What a command handler gets. */
@@ -142,7 +167,13 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   };
 
   try {
-    return out.finish(await dispatch(argv, i, out, json, getTransport));
+    // Front ends get the same sinks and, when the caller gave them, the same seams.
+    const frontEndIo = (): FrontEndIo => ({
+      stdout, stderr, terminal: !opts.stdout && !opts.stderr,
+      transport: opts.transport ? getTransport() : undefined,
+      hostFs: opts.hostFs, sysfsNet: opts.sysfsNet, env: opts.env ?? process.env,
+    });
+    return out.finish(await dispatch(argv, i, out, json, getTransport, frontEndIo));
   } catch (e) {
     if (e instanceof ControlSocketError) {
       out.perror('Cannot get control socket', e.errno);
@@ -155,7 +186,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   }
 }
 
-async function dispatch(argv: readonly string[], i: number, out: Out, json: boolean, getTransport: () => Transport): Promise<number> {
+async function dispatch(argv: readonly string[], i: number, out: Out, json: boolean, getTransport: () => Transport, frontEndIo: () => FrontEndIo): Promise<number> {
   // 2. --monitor needs netlink.
   if (argv[i] === '--monitor') {
     out.error('option --monitor not supported', 'Netlink interface initialization failed, option --monitor not supported.\n');
@@ -166,7 +197,7 @@ async function dispatch(argv: readonly string[], i: number, out: Out, json: bool
 
   // Front ends of their own: full argument list goes to their main().
   const fe = frontEnd(argv[i]);
-  if (fe) return runFrontEnd(fe, argv, out);
+  if (fe) return runFrontEnd(fe, argv, out, frontEndIo());
 
   // 4. The option (or a device name for the settings page).
   let row: OptionRow | undefined = findOption(argv[i]);
@@ -218,9 +249,9 @@ async function dispatch(argv: readonly string[], i: number, out: Out, json: bool
   return handler(ctx);
 }
 
-async function runFrontEnd(which: 'tui' | 'profiles', argv: readonly string[], out: Out): Promise<number> {
+async function runFrontEnd(which: 'tui' | 'profiles', argv: readonly string[], out: Out, io: FrontEndIo): Promise<number> {
   const entry = which === 'tui' ? '../tui/index' : '../profiles/cli';
-  let mod: { main?: (argv: string[]) => Promise<number> };
+  let mod: { main?: (argv: string[], io?: FrontEndIo) => Promise<number> };
   try {
     mod = require(entry);
   } catch (e) {
@@ -238,5 +269,5 @@ async function runFrontEnd(which: 'tui' | 'profiles', argv: readonly string[], o
     return 1;
   }
   out.detach();
-  return mod.main([...argv]);
+  return mod.main([...argv], io);
 }

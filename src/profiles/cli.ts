@@ -16,7 +16,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { EthtoolError, UsageError } from '../device/errors';
 import { ifnameProblem } from '../ffi/transport';
-import { FsError, HostFs, RealFs } from './hostfs';
+import { FsError, HostFs, MemFs, RealFs } from './hostfs';
 import { ProfileError, loadProfileFile, coerceParam } from './load';
 import { Profile, Scalar } from './model';
 import { Env, HostState, readHost, defaultRouteDevices } from './state';
@@ -24,6 +24,7 @@ import { planProfile, sysctlPaths, pending, diff, restoreWants, touchedSysctlPat
 import { transact, TransactResult } from './apply';
 import { SnapshotStore, SnapshotEntry, DEFAULT_STATE_DIR } from './snapshot';
 import { planTable, summaryText, summary, rowJson, stepJson, table } from './format';
+import type { FrontEndIo } from '../cli/run';
 
 /** Exit codes of the profile commands. */
 export const EXIT = {
@@ -461,14 +462,21 @@ function ask(question: string): Promise<boolean> {
   });
 }
 
-/** The CLI entry: argv is everything after "ethkit". Resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * The CLI entry: argv is everything after "ethkit". Resolves to the exit code. `io` (from the
+ * main CLI's run()): output sinks, and a device transport + host filesystem to use instead of
+ * the machine's. A transport given without a filesystem gets an empty in-memory one: a
+ * simulated NIC is never paired with the machine's /proc and /sys.
+ */
+export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
+  const terminal = io ? io.terminal : true;
   return run(argv, {
-    out: t => process.stdout.write(t),
-    err: t => process.stderr.write(t),
-    isTTY: !!process.stdin.isTTY && !!process.stderr.isTTY,
+    env: io?.transport ? { transport: io.transport, fs: io.hostFs ?? new MemFs() } : undefined,
+    out: t => { if (io) io.stdout.write(t); else process.stdout.write(t); },
+    err: t => { if (io) io.stderr.write(t); else process.stderr.write(t); },
+    isTTY: terminal && !!process.stdin.isTTY && !!process.stderr.isTTY,
     ask,
-    vars: process.env,
+    vars: io?.env ?? process.env,
   });
 }
 

@@ -63,7 +63,7 @@ export function deviceLine(d: DeviceState): string {
 }
 
 /** Print `count` samples; resolves with the exit code. */
-export async function runHeadless(model: TopModel, count: number, json: boolean, out: NodeJS.WritableStream, signal?: AbortSignal): Promise<number> {
+export async function runHeadless(model: TopModel, count: number, json: boolean, out: { write(s: string): unknown }, signal?: AbortSignal): Promise<number> {
   const sleep = (ms: number) => new Promise<void>(res => {
     const t = setTimeout(res, Math.max(0, ms));
     signal?.addEventListener('abort', () => { clearTimeout(t); res(); }, { once: true });

@@ -7,13 +7,9 @@ import { TopModel } from './model';
 import { runHeadless } from './headless';
 import { deviceExists, SYSFS_NET } from './sysfs';
 import type { Transport } from '../ffi/transport';
+import type { FrontEndIo } from '../cli/run';
 
 export { TopModel } from './model';
-
-function fail(msg: string): number {
-  process.stderr.write(`ethkit: ${msg}\n`);
-  return 1;
-}
 
 /** The real SIOCETHTOOL transport, or null (sysfs rates only) when it cannot be opened. */
 function openTransport(): Transport | null {
@@ -26,7 +22,17 @@ function openTransport(): Transport | null {
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * `io` (from the main CLI's run()): output sinks, and the transport and sysfs directory to use
+ * instead of the machine's.
+ */
+export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
+  const stdout = io?.stdout ?? process.stdout;
+  const stderr = io?.stderr ?? process.stderr;
+  const fail = (msg: string): number => {
+    stderr.write(`ethkit: ${msg}\n`);
+    return 1;
+  };
   let args: TopArgs;
   try {
     args = parseTopArgs(argv);
@@ -34,23 +40,25 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof TopUsageError) return fail(`--top: ${e.message}`);
     throw e;
   }
-  if (args.help) { process.stdout.write(TOP_USAGE + '\n'); return 0; }
-  const root = process.env.ETHKIT_SYSFS_NET || SYSFS_NET;
+  if (args.help) { stdout.write(TOP_USAGE + '\n'); return 0; }
+  const root = io?.sysfsNet || (io?.env ?? process.env).ETHKIT_SYSFS_NET || SYSFS_NET;
   for (const d of args.devices) if (!deviceExists(d, root)) return fail(`--top: ${d}: no such device`);
   const interactive = args.count === null;
-  if (interactive && !(process.stdout.isTTY && process.stdin.isTTY)) {
+  if (interactive && !((io?.terminal ?? true) && process.stdout.isTTY && process.stdin.isTTY)) {
     return fail('--top needs a terminal; use --count N [--json] for non-interactive output');
   }
-  const transport = openTransport();
+  // A transport given by the caller stays the caller's to close.
+  const own = io?.transport ? null : openTransport();
+  const transport = io?.transport ?? own;
   const model = new TopModel({ names: args.devices.length ? args.devices : null, transport, sysfsRoot: root, intervalS: args.intervalS });
-  if (model.devices.length === 0) { model.close(); transport?.close(); return fail('--top: no network devices found'); }
+  if (model.devices.length === 0) { model.close(); own?.close(); return fail('--top: no network devices found'); }
   try {
     if (!interactive) {
       const ac = new AbortController();
       const onSig = () => ac.abort();
       process.once('SIGINT', onSig);
       try {
-        return await runHeadless(model, args.count!, args.json, process.stdout, ac.signal);
+        return await runHeadless(model, args.count!, args.json, stdout, ac.signal);
       } finally {
         process.removeListener('SIGINT', onSig);
       }
@@ -59,6 +67,6 @@ export async function main(argv: string[]): Promise<number> {
     return await runInteractive(model);
   } finally {
     model.close();
-    transport?.close();
+    own?.close();
   }
 }
