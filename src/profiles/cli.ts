@@ -22,7 +22,7 @@ import { Profile, Scalar } from './model';
 import { Env, HostState, readHost, defaultRouteDevices } from './state';
 import { planProfile, sysctlPaths, pending, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry } from './plan';
 import { transact, TransactResult } from './apply';
-import { SnapshotStore, SnapshotEntry, DEFAULT_STATE_DIR } from './snapshot';
+import { SnapshotStore, SnapshotEntry, SnapshotError, DEFAULT_STATE_DIR } from './snapshot';
 import { planTable, summaryText, summary, rowJson, stepJson, table } from './format';
 import type { FrontEndIo } from '../cli/run';
 
@@ -424,7 +424,7 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
 // ---- entry points ---------------------------------------------------------------------------
 
 function errorMessage(e: unknown): string | null {
-  if (e instanceof UsageError || e instanceof ProfileError || e instanceof EthtoolError || e instanceof FsError) return e.message;
+  if (e instanceof UsageError || e instanceof ProfileError || e instanceof EthtoolError || e instanceof FsError || e instanceof SnapshotError) return e.message;
   return null;
 }
 

@@ -377,5 +377,13 @@ export function parseProfile(text: string, file: string): Profile {
 
 export function loadProfileFile(file: string): Profile {
   const shown = path.relative(process.cwd(), file);
-  return parseProfile(fs.readFileSync(file, 'utf8'), shown.startsWith('..') || shown === '' ? file : shown);
+  const name = shown.startsWith('..') || shown === '' ? file : shown;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    // A directory named *.yaml, no permission, …: a bad profile, not a crash.
+    throw new ProfileError([{ pos: { file: name, line: 1, col: 1 }, key: '', message: `cannot read the profile: ${(e as Error).message}` }]);
+  }
+  return parseProfile(text, name);
 }

@@ -30,6 +30,14 @@ export interface SnapshotFile {
 
 export const DEFAULT_STATE_DIR = '/var/lib/ethkit';
 
+/** A snapshot file that cannot be read, parsed or written: one line for the user. */
+export class SnapshotError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotError';
+  }
+}
+
 export class SnapshotStore {
   constructor(readonly dir: string, readonly netns: string | null) {}
 
@@ -47,13 +55,17 @@ export class SnapshotStore {
     let text: string;
     try { text = fs.readFileSync(this.file(dev), 'utf8'); } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new Error(`cannot read snapshot ${this.file(dev)}: ${(e as Error).message}`);
+      throw new SnapshotError(`cannot read snapshot ${this.file(dev)}: ${(e as Error).message}`);
     }
     let data: SnapshotFile;
     try { data = JSON.parse(text) as SnapshotFile; } catch {
-      throw new Error(`snapshot ${this.file(dev)} is not valid JSON (remove it to start afresh)`);
+      throw new SnapshotError(`snapshot ${this.file(dev)} is not valid JSON (remove it to start afresh)`);
     }
-    if (data.version !== 1 || data.dev !== dev || !Array.isArray(data.stack)) throw new Error(`snapshot ${this.file(dev)} is not an ethkit snapshot of ${dev}`);
+    if (data?.version !== 1 || data.dev !== dev || !Array.isArray(data.stack)) throw new SnapshotError(`snapshot ${this.file(dev)} is not an ethkit snapshot of ${dev}`);
+    data.stack.forEach((entry, k) => {
+      const problem = entryProblem(entry, dev);
+      if (problem) throw new SnapshotError(`snapshot ${this.file(dev)} is damaged (entry ${k + 1}: ${problem}; remove it to start afresh)`);
+    });
     return data;
   }
 
@@ -89,9 +101,37 @@ export class SnapshotStore {
 
   private write(dev: string, data: SnapshotFile): void {
     const dir = this.nsDir();
-    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-    writeAtomic(this.file(dev), JSON.stringify(data, null, 1) + '\n');
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+      writeAtomic(this.file(dev), JSON.stringify(data, null, 1) + '\n');
+    } catch (e) {
+      throw new SnapshotError(`cannot write snapshot ${this.file(dev)}: ${(e as Error).message}`);
+    }
   }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isTextMap = (v: unknown): boolean => isObj(v) && Object.values(v).every(x => x === null || typeof x === 'string');
+
+/**
+ * What a rollback relies on in a stack entry (a hand-edited or foreign file must not crash it):
+ * null when usable, else what is wrong.
+ */
+function entryProblem(e: unknown, dev: string): string | null {
+  if (!isObj(e)) return 'not an object';
+  if (typeof e.time !== 'string' || typeof e.profile !== 'string') return 'no time or profile';
+  if (!isTextMap(e.sysctl)) return 'bad sysctl';
+  if (!Array.isArray(e.touched) || !e.touched.every(t => isObj(t) && typeof t.id === 'string' && typeof t.setting === 'string' &&
+    (t.dev === null || typeof t.dev === 'string'))) return 'bad touched';
+  const d = e.device;
+  if (!isObj(d) || d.dev !== dev || !isTextMap(d.files)) return 'bad device';
+  for (const g of ['features', 'ring', 'channels', 'coalesce', 'pause']) {
+    const got = d[g];
+    if (!isObj(got) || !('ok' in got ? isObj(got.ok) : typeof got.err === 'string')) return `bad ${g}`;
+  }
+  const f = d.features as { ok?: Record<string, unknown> };
+  if (f.ok && (!isObj(f.ok.active) || !Object.values(f.ok.active).every(x => typeof x === 'boolean'))) return 'bad features';
+  return null;
 }
 
 /** Write a file so that readers see the old content or the new, never a part. */
