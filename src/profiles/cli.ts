@@ -98,9 +98,9 @@ export function parseArgs(argv: readonly string[]): Args {
     const name = eq > 0 ? tok.slice(0, eq) : tok;
     const inline = eq > 0 ? tok.slice(eq + 1) : undefined;
     const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+      const v = inline ?? argv[++i];
+      // An empty --state-dir would put snapshots under the working directory.
+      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${name} needs a value`);
       return v;
     };
     if (COMMANDS[name]) {
@@ -109,6 +109,9 @@ export function parseArgs(argv: readonly string[]): Args {
       if (inline !== undefined) a.positional.push(inline);
     } else if (name === '--set') a.sets.push(value());
     else if (name === '--json') a.json = true;
+    // ethkit's global flags, which the main CLI passes along with the rest of the command line.
+    else if (tok === '-I' || tok === '--include-statistics') continue;
+    else if (tok === '--debug') i++;
     else if (name === '--yes' || name === '-y') a.yes = true;
     else if (name === '--state-dir') a.stateDir = value();
     else if (name === '--profile-dir') a.profileDir = value();
@@ -434,7 +437,10 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     a = parseArgs(argv);
     let o: Output;
     switch (a.cmd) {
-      case 'help': ctx.out(USAGE + '\n'); return EXIT.OK;
+      case 'help':
+        if (a.json) ctx.out(JSON.stringify({ command: 'help', result: 'ok', changed: false, usage: USAGE, exit_code: EXIT.OK }, null, 2) + '\n');
+        else ctx.out(USAGE + '\n');
+        return EXIT.OK;
       case 'list': o = cmdList(a, ctx); break;
       case 'show': o = cmdShow(a, ctx); break;
       case 'plan': o = cmdPlan(a, ctx); break;
@@ -449,8 +455,13 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     const known = errorMessage(e);
     const msg = known ?? `internal error: ${e instanceof Error ? e.message : String(e)}`;
     const json = a?.json ?? argv.includes('--json');
-    if (json) ctx.out(JSON.stringify({ command: a?.cmd ?? null, result: 'error', changed: false, failed: true, error: msg, exit_code: EXIT.ERROR }, null, 2) + '\n');
-    ctx.err(msg.split('\n').map(l => `ethkit: ${l}`).join('\n') + '\n');
+    if (json) {
+      ctx.out(JSON.stringify({ command: a?.cmd ?? null, result: 'error', changed: false, failed: true, error: msg, exit_code: EXIT.ERROR }, null, 2) + '\n');
+      // As every ethkit command with --json: diagnostics on stderr are JSON lines too.
+      ctx.err(JSON.stringify({ error: msg, exit: EXIT.ERROR }) + '\n');
+    } else {
+      ctx.err(msg.split('\n').map(l => `ethkit: ${l}`).join('\n') + '\n');
+    }
     return EXIT.ERROR;
   }
 }
