@@ -27,7 +27,7 @@ export function regs(ctx: Ctx): number {
   const { out, dev } = ctx;
   const opt = parseKeyValues(ctx.args, REGS_ARGS);
   if (!opt) return badArgs(out);
-  const info = dev.get(S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
+  const info = dev.get<Record<string, number> & { driver: string }>(S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
   if (!info.ok) {
     out.perror('Cannot get driver information', info.errno);
     return 72;
@@ -51,7 +51,12 @@ export function regs(ctx: Ctx): number {
     data = fromFile;
   }
   if (raw) out.print(data);
-  else out.print(hexDump(data, 0));
+  else {
+    // Unless `hex on`, a driver with a pretty printer gets it (ethtool falls back to hex too).
+    const pretty = opt.get('hex') === true ? null
+      : (require('../regs') as typeof import('../regs')).prettyRegs({ driver: info.v.driver, version, data });
+    out.print(pretty ?? hexDump(data, 0));
+  }
   out.object({ ifname: ctx.devname, version, length: data.length, data: hex(data) });
   return 0;
 }
