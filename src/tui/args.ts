@@ -47,14 +47,16 @@ export function parseTopArgs(argv: readonly string[]): TopArgs {
       case '-h': case '--help': a.help = true; break;
       case '--json': case '-j': a.json = true; break;
       case '--count': case '-n': {
-        const n = num('--count', value());
-        if (!Number.isInteger(n) || n < 1) throw new TopUsageError(`--count must be a positive integer, not "${n}"`);
+        const v = value();
+        const n = num('--count', v);
+        if (!Number.isInteger(n) || n < 1) throw new TopUsageError(`--count must be a positive integer, not "${v}"`);
         a.count = n;
         break;
       }
       case '--interval': case '-i': {
-        const s = num('--interval', value());
-        if (!(s >= 0.05 && s <= 3600)) throw new TopUsageError(`--interval must be between 0.05 and 3600 seconds, not "${s}"`);
+        const v = value();
+        const s = num('--interval', v);
+        if (!(s >= 0.05 && s <= 3600)) throw new TopUsageError(`--interval must be between 0.05 and 3600 seconds, not "${v}"`);
         a.intervalS = s;
         break;
       }

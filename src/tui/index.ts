@@ -29,8 +29,10 @@ function openTransport(): Transport | null {
 export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
   const stdout = io?.stdout ?? process.stdout;
   const stderr = io?.stderr ?? process.stderr;
+  // With --json, diagnostics are JSON lines on stderr, as for every ethkit command.
+  const json = argv.some(a => a === '--json' || a === '-j' || a.startsWith('--json='));
   const fail = (msg: string): number => {
-    stderr.write(`ethkit: ${msg}\n`);
+    stderr.write(json ? JSON.stringify({ error: msg, exit: 1 }) + '\n' : `ethkit: ${msg}\n`);
     return 1;
   };
   let args: TopArgs;
@@ -40,7 +42,7 @@ export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
     if (e instanceof TopUsageError) return fail(`--top: ${e.message}`);
     throw e;
   }
-  if (args.help) { stdout.write(TOP_USAGE + '\n'); return 0; }
+  if (args.help) { stdout.write((json ? JSON.stringify({ usage: TOP_USAGE }) : TOP_USAGE) + '\n'); return 0; }
   const root = io?.sysfsNet || (io?.env ?? process.env).ETHKIT_SYSFS_NET || SYSFS_NET;
   for (const d of args.devices) if (!deviceExists(d, root)) return fail(`--top: ${d}: no such device`);
   const interactive = args.count === null;
