@@ -281,12 +281,13 @@ export function set(ctx: Ctx): number {
     if (now.active[b] !== (((old.active[b] & ~valid[b]) | requested[b]) >>> 0)) mismatch = true;
   }
   const lines = dumpFeatures(defs, now, old);
+  if (mismatch && !changed) {
+    // A failure: no document (docs/json.md), only the error.
+    out.err('Could not change any device features\n');
+    return 1;
+  }
   out.object({ ifname: ctx.devname, changes: toObject(lines), mismatch });
   if (mismatch) {
-    if (!changed) {
-      out.err('Could not change any device features\n');
-      return 1;
-    }
     out.print('Actual changes:\n' + lines.map(l => l.text).join(''));
   }
   return 0;
