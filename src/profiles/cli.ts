@@ -25,6 +25,7 @@ import { transact, TransactResult } from './apply';
 import { SnapshotStore, SnapshotEntry, SnapshotError, DEFAULT_STATE_DIR } from './snapshot';
 import { planTable, summaryText, summary, rowJson, stepJson, table } from './format';
 import type { FrontEndIo } from '../cli/run';
+import { strtoint } from '../cli/parse';
 
 /** Exit codes of the profile commands. */
 export const EXIT = {
@@ -111,7 +112,11 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (name === '--json') a.json = true;
     // ethkit's global flags, which the main CLI passes along with the rest of the command line.
     else if (tok === '-I' || tok === '--include-statistics') continue;
-    else if (tok === '--debug') i++;
+    else if (tok === '--debug') {
+      // As the main CLI checks it: a number (strtoul), never the next option.
+      const v = argv[++i];
+      if (v === undefined || v === '' || strtoint(v, 0, true, true) === null) throw new UsageError('--debug needs a numeric MASK');
+    }
     else if (name === '--yes' || name === '-y') a.yes = true;
     else if (name === '--state-dir') a.stateDir = value();
     else if (name === '--profile-dir') a.profileDir = value();

@@ -1,5 +1,6 @@
 /** Command line of `ethkit --top`. */
 import { ifnameProblem } from '../ffi/transport';
+import { strtoint } from '../cli/parse';
 
 export interface TopArgs {
   devices: string[];
@@ -43,7 +44,12 @@ export function parseTopArgs(argv: readonly string[]): TopArgs {
     switch (arg) {
       // The CLI passes its whole command line: the mode flag itself and ethkit's global flags.
       case '--top': case '-I': case '--include-statistics': break;
-      case '--debug': value(); break;
+      case '--debug': {
+        // As the main CLI checks it: a number (strtoul), never the next option.
+        const v = value();
+        if (v === undefined || v === '' || strtoint(v, 0, true, true) === null) throw new TopUsageError('--debug needs a numeric MASK');
+        break;
+      }
       case '-h': case '--help': a.help = true; break;
       case '--json': case '-j': a.json = true; break;
       case '--count': case '-n': {
