@@ -39,7 +39,7 @@ const SEED = Number(process.env.ETHKIT_FUZZ_SEED ?? 0x5eed_e7c1) >>> 0;
 const ONLY = process.env.ETHKIT_FUZZ_CASE === undefined ? null : Number(process.env.ETHKIT_FUZZ_CASE);
 /** ETHKIT_FUZZ_SCALE=K runs K times as many in-process lines (a longer hunt; the default stays fast). */
 const SCALE = Math.max(1, Number(process.env.ETHKIT_FUZZ_SCALE ?? 1) || 1);
-const N_ETHTOOL = 8000 * SCALE, N_PROFILE = 1000 * SCALE, N_TOP = 40, N_CHILD = 200;
+const N_ETHTOOL = 8000 * SCALE, N_PROFILE = 1000 * SCALE, N_TOP = 40 * SCALE, N_CHILD = 200;
 
 // ---- no real transport in this process -----------------------------------------------------
 
@@ -216,6 +216,23 @@ sysDev('lo', '0x9', { rx_bytes: '0' });
 
 const ERRNOS = { EPERM: 1, ENODEV: 19, EBUSY: 16, EINVAL: 22, EOPNOTSUPP: 95 };
 
+/** Driver names: plain, and every one with a register/EEPROM pretty-printer in ethtool 6.1. */
+const DRIVERS = ['simnic', 'simnic', 'simnic', '', 'virtio_net', '8139cp', '8139too', 'r8169', 'de2104x', 'e1000', 'e1000e', 'igb',
+  'ixgb', 'ixgbe', 'ixgbevf', 'natsemi', 'e100', 'amd8111e', 'pcnet32', 'fec_8xx', 'ibm_emac', 'tg3', 'skge', 'sky2', 'vioc',
+  'smsc911x', 'at76c50x-usb', 'sfc', 'st_mac100', 'st_gmac', 'et131x', 'altera_tse', 'vmxnet3', 'fjes', 'lan78xx', 'dsa', 'fec',
+  'igc', 'bnxt_en', 'cpsw-switch', 'lan743x', 'fsl_enetc', 'fsl_enetc_vf'];
+
+/** CliSim whose register dumps carry a chosen version word (pretty-printers check it). */
+class FuzzSim extends CliSim {
+  regsVersion = 1;
+  override ioctl(ifname: string, buf: Uint8Array): number {
+    const r = super.ioctl(ifname, buf);
+    const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (r >= 0 && v.getUint32(0, true) === ETHTOOL.GREGS) v.setUint32(4, this.regsVersion >>> 0, true);
+    return r;
+  }
+}
+
 function bytes(r: Rng, n: number): Uint8Array {
   const b = new Uint8Array(n);
   for (let i = 0; i < n; i++) b[i] = r.int(0, 255);
@@ -227,12 +244,12 @@ function mask(r: Rng): number[] {
 }
 
 /** A rich simulated "sim0" (and sometimes "sim1"), with driver quirks and errno injection. */
-function makeSim(r: Rng): { t: CliSim; inject: string } {
+function makeSim(r: Rng): { t: FuzzSim; inject: string } {
   const devs: SimDevice[] = [];
   for (const name of r.chance(0.2) ? ['sim0', 'sim1'] : ['sim0']) {
     const maxQueues = r.pick([1, 4, 8, 16]);
-    const d = simDevice(name, { queues: r.int(1, maxQueues), maxQueues, extraStats: r.int(0, 4), driver: r.pick(['simnic', 'e1000', 'tg3', 'natsemi', '']) });
-    d.regs = r.chance(0.8) ? bytes(r, r.pick([0, 1, 16, 17, 64, 300])) : undefined;
+    const d = simDevice(name, { queues: r.int(1, maxQueues), maxQueues, extraStats: r.int(0, 4), driver: r.pick(DRIVERS) });
+    d.regs = r.chance(0.8) ? bytes(r, r.pick([0, 1, 3, 7, 16, 17, 64, 100, 256, 300, 1024, 4096])) : undefined;
     d.eeprom = r.chance(0.8) ? bytes(r, r.pick([0, 1, 40, 128, 256])) : undefined;
     d.tests = r.pick([undefined, [], [{ name: 'Register test  (offline)', value: 0n }, { name: 'Link test   (on/offline)', value: r.pick([0n, 1n, 2n ** 64n - 1n, 2n ** 31n]) }]]);
     if (r.chance(0.3)) d.stats.push({ name: 'rx_packets', value: 2n ** 64n - 1n }, { name: 'x'.repeat(32), value: 2n ** 53n + 1n }, { name: 'é_stat', value: 1n });
@@ -251,7 +268,8 @@ function makeSim(r: Rng): { t: CliSim; inject: string } {
     if (r.chance(0.1)) d.features = [];
     devs.push(d);
   }
-  const t = new CliSim(devs);
+  const t = new FuzzSim(devs);
+  t.regsVersion = r.pick([0, 1, 1, 2, 3, 0xffffffff, r.int(0, 0xffffffff)]);
   if (r.chance(0.85)) {
     const link: LinkSpec = {
       speed: r.pick([0, 10, 100, 1000, 2500, 10000, 0xffff, 0xffffffff, 0x7fffffff]),
@@ -265,7 +283,7 @@ function makeSim(r: Rng): { t: CliSim; inject: string } {
 }
 
 /** Maybe make some requests fail (errno per request, seeded); returns a description. */
-function injectErrnos(r: Rng, t: CliSim): string {
+function injectErrnos(r: Rng, t: FuzzSim): string {
   t.injector = undefined;
   let inject = 'none';
   if (r.chance(clean ? 0.3 : 0.5)) {
@@ -653,7 +671,7 @@ test('in-process: profile commands on a simulated host (state in a temporary dir
   const stateRoot = path.join(TMP, 'state');
   // Groups of 8 cases share one simulated host and state directory: an apply is followed by
   // re-applies, verifies and rollbacks of the same devices.
-  let world: { t: CliSim; host: SimHostFs } | null = null;
+  let world: { t: FuzzSim; host: SimHostFs } | null = null;
   for (const i of cases(N_PROFILE, 8)) {
     const r = new Rng(caseSeed(1, i));
     clean = r.chance(0.6);
