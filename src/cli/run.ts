@@ -81,6 +81,7 @@ const MODULES: Record<string, () => Record<string, Handler>> = {
   stats: () => require('./cmd/stats'),
   test: () => require('./cmd/test'),
   dump: () => require('./cmd/dump'),
+  fec: () => require('./cmd/fec'),
   help: () => require('./cmd/help'),
 };
 

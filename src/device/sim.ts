@@ -30,6 +30,8 @@ export interface SimDevice {
   tests?: { name: string; value: bigint }[];
   regs?: Uint8Array;
   eeprom?: Uint8Array;
+  /** ETHTOOL_FEC_* masks (configured, active); absent: FEC requests are not supported. */
+  fec?: { fec: number; active_fec: number };
 }
 
 export type Injector = (ifname: string, cmd: number, seq: number) => number | undefined;
@@ -249,6 +251,17 @@ export class SimTransport implements Transport {
         const off = v.getUint32(8, true), len = v.getUint32(12, true);
         if (off + len > d.eeprom.length) return -E.EINVAL;
         v.setUint32(4, 0x5a5a, true); buf.set(d.eeprom.subarray(off, off + len), 16); return 0;
+      }
+      case ETHTOOL.GFECPARAM: return this.getStruct(S.ethtool_fecparam, d.fec && { ...d.fec, reserved: 0 }, buf);
+      case ETHTOOL.SFECPARAM: {
+        if (!d.fec) return -E.EOPNOTSUPP;
+        // The kernel refuses an empty mask and NONE; the driver (as netdevsim does) keeps the
+        // mask and makes the highest requested mode active (AUTO settles on OFF).
+        const fec = v.getUint32(8, true);
+        if (fec === 0 || fec & 1) return -E.EINVAL;
+        const eff = fec & 2 ? fec | 4 : fec;
+        d.fec = { fec, active_fec: 2 ** Math.floor(Math.log2(eff)) };
+        return 0;
       }
       default:
         return -E.EOPNOTSUPP;

@@ -95,6 +95,30 @@ function readWhole(ctx: Ctx, path: string): Uint8Array | number {
   }
 }
 
+const ENOMEM = 12;
+
+/**
+ * Whether calloc(size) fails on this machine, by the kernel's overcommit policy (the libc
+ * takes such sizes straight from mmap): mode 0 refuses one request larger than RAM + swap,
+ * mode 2 one beyond CommitLimit − Committed_AS, mode 1 never. Replaceable for tests.
+ */
+export const memory = {
+  callocFails(size: number): boolean {
+    if (size < 1 << 26) return false;
+    try {
+      const fs = require('node:fs') as typeof import('node:fs');
+      const mode = fs.readFileSync('/proc/sys/vm/overcommit_memory', 'utf8').trim();
+      const info = fs.readFileSync('/proc/meminfo', 'utf8');
+      const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0) * 1024;
+      if (mode === '1') return false;
+      if (mode === '2') return size > kb('CommitLimit') - kb('Committed_AS');
+      return size > kb('MemTotal') + kb('SwapTotal');
+    } catch {
+      return false;
+    }
+  },
+};
+
 const EEPROM_ARGS: KeyRow[] = [{ key: 'raw', kind: 'bool' }, { key: 'offset', kind: 'u32' }, { key: 'length', kind: 'u32' }];
 
 export function eeprom(ctx: Ctx): number {
@@ -114,6 +138,12 @@ export function eeprom(ctx: Ctx): number {
   // the kernel refuses before copying anything — EOPNOTSUPP without an EEPROM, else EINVAL —
   // so such a request goes out with room for the header only, not a 4 GiB buffer.
   const headerOnly = offset + length > 0xffffffff && length > 1 << 20;
+  // ethtool callocs header + length bytes first; a wrapped length asks for ~4 GiB, which
+  // fails on a machine with less memory (75), else the kernel refuses the request (74).
+  if (memory.callocFails(S.ethtool_eeprom.size + length)) {
+    out.perror('Cannot allocate memory for EEPROM data', ENOMEM);
+    return 75;
+  }
   const P = S.ethtool_eeprom;
   const buf = request(P, ETHTOOL.GEEPROM, headerOnly ? 0 : length);
   const dv = view(buf);
