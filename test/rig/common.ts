@@ -1,0 +1,350 @@
+/**
+ * Shared by the guest side of the real-driver rig (test/rig/guest-*.ts, run inside the rig VM
+ * by test/rig.test.ts through rig/run): the in-VM guard, running ethtool on its ioctl path and
+ * ethkit, comparisons that tolerate live values (counters, registers, link state), waiting for
+ * links, and the per-check records the driver matrix is built from.
+ *
+ * Nothing here may run on the host: every entry point calls requireRig() first, which refuses
+ * unless the process is inside the rig VM (ETHKIT_RIG=1, the rig's kernel command line, its
+ * control share, and every interface bound to the driver RIG_NICS names).
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BASE_ENV, SHIM, Capture, compare, normalizeCounters, show } from '../diff/harness';
+import { strerror } from '../../src/ffi/strerror';
+import { DRIVER_ORDER_HOST } from './matrix';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+/** The build this file belongs to (dist/ or dist-NAME/). */
+export const DIST = path.resolve(__dirname, '../..');
+
+/** The order of the matrix columns. */
+export const DRIVER_ORDER: readonly string[] = DRIVER_ORDER_HOST;
+
+export interface RigNic { readonly ifname: string; readonly driver: string }
+
+// ---- the guard ------------------------------------------------------------------------------
+
+function rigProblem(): string | null {
+  if (process.env.ETHKIT_RIG !== '1') return 'ETHKIT_RIG is not 1';
+  let cmdline = '';
+  try { cmdline = readFileSync('/proc/cmdline', 'utf8'); } catch { return 'cannot read /proc/cmdline'; }
+  if (!/(^|\s)rdinit=\/init(\s|$)/.test(cmdline) || !/(^|\s)panic=-1(\s|$)/.test(cmdline)) {
+    return 'the kernel command line is not the rig VM\'s';
+  }
+  if (!existsSync('/run/rig/nics.json')) return '/run/rig/nics.json (the rig\'s control share) is missing';
+  let nics: Record<string, string>;
+  try { nics = JSON.parse(process.env.RIG_NICS ?? ''); } catch { return 'RIG_NICS is not JSON'; }
+  if (Object.keys(nics).length === 0) return 'RIG_NICS lists no interfaces';
+  for (const [ifname, driver] of Object.entries(nics)) {
+    let bound = '';
+    try { bound = path.basename(readlinkSync(`/sys/class/net/${ifname}/device/driver`)); } catch { /* below */ }
+    if (bound !== driver) return `${ifname} is bound to "${bound || 'nothing'}", RIG_NICS says ${driver}`;
+  }
+  return null;
+}
+
+let checked: RigNic[] | null = null;
+
+/**
+ * The rig's NICs, first interface of each driver, in matrix order. Throws (never skips) when
+ * this is not the rig VM: these tests change NIC settings and must never run on a host.
+ */
+export function requireRig(): RigNic[] {
+  if (checked) return checked;
+  const problem = rigProblem();
+  if (problem) {
+    throw new Error(`not inside the rig VM (${problem}): these files change NIC settings and run only ` +
+      'under rig/run; the host-side test/rig.test.ts boots the VM and runs them');
+  }
+  const nics = JSON.parse(process.env.RIG_NICS as string) as Record<string, string>;
+  const first = new Map<string, string>();
+  for (const [ifname, driver] of Object.entries(nics)) if (!first.has(driver)) first.set(driver, ifname);
+  const known = DRIVER_ORDER.filter(d => first.has(d));
+  const other = [...first.keys()].filter(d => !DRIVER_ORDER.includes(d)).sort();
+  checked = [...known, ...other].map(driver => ({ driver, ifname: first.get(driver) as string }));
+  // Optional subset (RIG_DRIVERS=e1000,netdevsim) for working on one driver.
+  const only = process.env.RIG_DRIVERS?.split(',').filter(Boolean);
+  if (only?.length) checked = checked.filter(n => only.includes(n.driver));
+  return checked;
+}
+
+/**
+ * For the guest test files: the rig's NICs inside the VM; outside it (ETHKIT_RIG unset, e.g.
+ * a runner that picked the file up on a host) no NICs, so the file defines no tests and
+ * touches nothing. ETHKIT_RIG=1 anywhere but in the rig still throws.
+ */
+export function rigNics(file: string): RigNic[] {
+  if (process.env.ETHKIT_RIG === undefined) {
+    process.stderr.write(`${file}: runs only inside the rig VM (test/rig.test.ts starts it); nothing to do here\n`);
+    return [];
+  }
+  return requireRig();
+}
+
+// ---- running the tools ----------------------------------------------------------------------
+
+/** ethkit as users run it: bin/ethkit for dist/, the same entry point for another build dir. */
+export function ethkitCommand(): string[] {
+  if (process.env.ETHKIT_BIN) return [process.env.ETHKIT_BIN];
+  if (DIST === path.join(ROOT, 'dist')) return [path.join(ROOT, 'bin/ethkit')];
+  return [process.execPath, path.join(DIST, 'src/cli/main.js')];
+}
+
+export const TIMES = { ethtool: { n: 0, ms: 0 }, ethkit: { n: 0, ms: 0 } };
+
+function spawnTool(tool: 'ethtool' | 'ethkit', argv: readonly string[]): Capture {
+  const cmd = tool === 'ethtool' ? ['ethtool', ...argv] : [...ethkitCommand(), ...argv];
+  const env = tool === 'ethtool' ? { ...BASE_ENV, LD_PRELOAD: SHIM } : { ...BASE_ENV };
+  const t0 = Date.now();
+  const r = spawnSync(cmd[0], cmd.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, maxBuffer: 64 << 20 });
+  TIMES[tool].n++;
+  TIMES[tool].ms += Date.now() - t0;
+  if (r.error) throw new Error(`${tool} ${show(argv)}: cannot run: ${r.error.message}`);
+  if (r.status === null) throw new Error(`${tool} ${show(argv)}: killed by ${r.signal}`);
+  return { tool, argv, ns: null, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+export function ethtool(argv: readonly string[]): Capture { return spawnTool('ethtool', argv); }
+export function ethkit(argv: readonly string[]): Capture { return spawnTool('ethkit', argv); }
+
+/** ethtool that must succeed; its stdout as text. */
+export function ethtoolOk(argv: readonly string[]): string {
+  const c = ethtool(argv);
+  if (c.status !== 0) throw new Error(`ethtool ${show(argv)} exited ${c.status}: ${c.stderr.toString().trim()}`);
+  return c.stdout.toString('latin1');
+}
+
+export function sameCapture(a: Capture, b: Capture): boolean {
+  return a.status === b.status && a.stdout.equals(b.stdout) && a.stderr.equals(b.stderr);
+}
+
+let ethtoolChecked = false;
+/** ethtool 6.1 present and the shim really forcing its ioctl path (as test/diff's preflight). */
+export function requireEthtool(): void {
+  if (ethtoolChecked) return;
+  const v = ethtool(['--version']);
+  if (v.stdout.toString() !== 'ethtool version 6.1\n') throw new Error(`ethtool --version printed ${JSON.stringify(v.stdout.toString())}; the rig compares with ethtool 6.1`);
+  if (!existsSync(SHIM)) throw new Error(`${SHIM} is missing: run make -C native on the host first`);
+  const p = ethtool(['-a', 'ekrignosuch0']);
+  if (p.stderr.toString() !== 'Cannot get device pause settings: No such device\n' || p.status !== 76) {
+    throw new Error(`the shim does not put ethtool on its ioctl path (got ${JSON.stringify(p.stderr.toString())}, exit ${p.status})`);
+  }
+  const k = ethkit(['--version']);
+  if (k.status !== 0) throw new Error(`${ethkitCommand().join(' ')} --version exited ${k.status}: ${k.stderr.toString().trim()}`);
+  ethtoolChecked = true;
+}
+
+// ---- errno from ethtool's messages ----------------------------------------------------------
+
+/** The errno whose glibc text ends one of `text`'s lines after ": " (ethtool's perror lines). */
+export function errnoIn(text: string): number | null {
+  for (const line of text.split('\n')) {
+    const i = line.lastIndexOf(': ');
+    if (i < 0) continue;
+    const msg = line.slice(i + 2);
+    for (let e = 1; e < 134; e++) if (strerror(e) === msg) return e;
+  }
+  return null;
+}
+
+export const EOPNOTSUPP = 95;
+
+// ---- time -----------------------------------------------------------------------------------
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+export function sleep(ms: number): void { Atomics.wait(sleeper, 0, 0, ms); }
+
+export function carrier(ifname: string): number {
+  try { return Number(readFileSync(`/sys/class/net/${ifname}/carrier`, 'utf8').trim()); } catch { return -1; }
+}
+
+/**
+ * After anything that may reset a NIC: if it had carrier before, wait (at most `maxMs`) for
+ * carrier to come back (e1000/e1000e take ~0.5-2 s after a reset; the drivers drop carrier
+ * synchronously in the ioctl, so a brief look is enough when nothing was reset).
+ */
+export function settle(ifname: string, hadCarrier: boolean, maxMs = 8000): void {
+  if (!hadCarrier) return;
+  sleep(50);
+  if (carrier(ifname) === 1) return;
+  const end = Date.now() + maxMs;
+  while (carrier(ifname) !== 1 && Date.now() < end) sleep(100);
+  sleep(200);
+}
+
+// ---- comparisons ----------------------------------------------------------------------------
+
+export interface Outcome {
+  readonly same: boolean;
+  /** One line: the first difference. */
+  readonly first: string;
+  /** Multi-line detail. */
+  readonly text: string;
+  readonly ref: Capture;
+  readonly got: Capture;
+  readonly note?: string;
+}
+
+function outcome(ref: Capture, got: Capture, note?: string): Outcome {
+  const c = compare(ref, got);
+  return { same: c.same, first: c.first, text: c.text, ref, got, note };
+}
+
+/**
+ * Compare `got` with two reference runs `a` and `b` taken before and after it, where the
+ * reference itself moved between them: exit status and stderr must equal, and stdout must
+ * equal in every token (bytes for raw output) where `a` and `b` agree. Returns null when the
+ * two references do not even have the same shape.
+ */
+function maskedSame(a: Capture, b: Capture, got: Capture, raw: boolean): { same: boolean; masked: number } | null {
+  if (got.status !== a.status || !got.stderr.equals(a.stderr)) return { same: false, masked: 0 };
+  if (raw) {
+    if (a.stdout.length !== b.stdout.length) return null;
+    if (got.stdout.length !== a.stdout.length) return { same: false, masked: 0 };
+    let masked = 0;
+    for (let i = 0; i < a.stdout.length; i++) {
+      if (a.stdout[i] !== b.stdout[i]) { masked++; continue; }
+      if (got.stdout[i] !== a.stdout[i]) return { same: false, masked };
+    }
+    return { same: true, masked };
+  }
+  const tok = (c: Capture): string[] => c.stdout.toString('latin1').split(/(\s+)/);
+  const ta = tok(a), tb = tok(b), tg = tok(got);
+  if (ta.length !== tb.length) return null;
+  if (tg.length !== ta.length) return { same: false, masked: 0 };
+  let masked = 0;
+  for (let i = 0; i < ta.length; i++) {
+    if (ta[i] !== tb[i]) {
+      masked++;
+      // A live value: same kind of token (both numbers / both hex / same length class).
+      if (/^\s+$/.test(ta[i]) !== /^\s+$/.test(tg[i])) return { same: false, masked };
+      continue;
+    }
+    if (tg[i] !== ta[i]) return { same: false, masked };
+  }
+  return { same: true, masked };
+}
+
+export type ReadMode = 'exact' | 'counters';
+
+/**
+ * A read-only command: ethtool, ethkit, ethtool again. ethkit must equal one of the two
+ * ethtool runs byte for byte; for counters (-S), each counter must lie between them. When
+ * ethtool's own two runs differ (a live register, the link coming up) and ethkit equals
+ * neither, up to two more rounds are tried, and finally the values that moved in ethtool's
+ * runs are masked (noted in the result).
+ */
+export function diffRead(argv: readonly string[], mode: ReadMode = 'exact'): Outcome {
+  const raw = argv.includes('raw') && argv[argv.indexOf('raw') + 1] === 'on';
+  let last: Outcome | null = null;
+  for (let round = 0; round < 3; round++) {
+    const a = ethtool(argv);
+    const k = ethkit(argv);
+    const b = ethtool(argv);
+    if (mode === 'counters') {
+      const o = outcome(a, normalizeCounters(a, k, b));
+      if (o.same) return o;
+      last = o;
+    } else {
+      if (sameCapture(a, k) || sameCapture(b, k)) return outcome(a, k);
+      last = outcome(a, k);
+      // ethtool said the same twice around ethkit's run: ethkit's answer differs, no retry.
+      if (sameCapture(a, b)) return last;
+      const m = maskedSame(a, b, k, raw);
+      if (m?.same && round === 2) return { ...outcome(a, a), got: k, note: `${m.masked} live ${raw ? 'bytes' : 'values'} masked` };
+    }
+    sleep(400);
+  }
+  return last as Outcome;
+}
+
+/**
+ * Read a state with ethtool until it equals `expected` (links take seconds to settle after a
+ * change): at most `ms`, then the last reading.
+ */
+export function converge(argv: readonly string[], expected: Capture, ms = 6000): Capture {
+  const end = Date.now() + ms;
+  for (;;) {
+    const c = ethtool(argv);
+    if (sameCapture(c, expected) || Date.now() >= end) return c;
+    sleep(500);
+  }
+}
+
+/** Like converge(), for ethkit's reading of the state against ethtool's. */
+export function convergeEthkit(argv: readonly string[], expected: Capture, ms = 4000): Capture {
+  const end = Date.now() + ms;
+  for (;;) {
+    const c = ethkit(argv);
+    if (sameCapture(c, expected) || Date.now() >= end) return c;
+    sleep(500);
+  }
+}
+
+export function compareStates(ref: Capture, got: Capture, refName: string, gotName: string): Outcome {
+  const c = compare(ref, got, refName, gotName);
+  return { same: c.same, first: c.first, text: c.text, ref, got };
+}
+
+// ---- records --------------------------------------------------------------------------------
+
+export type Status = 'ok' | 'unsupported' | 'mismatch';
+
+export interface Check {
+  readonly driver: string;
+  readonly ifname: string;
+  readonly op: string;
+  readonly source: 'api' | 'cli';
+  readonly status: Status;
+  /** What was run (a command line, or the API call). */
+  readonly what: string;
+  readonly note?: string;
+  /** For mismatches: the first difference, one line. */
+  readonly first?: string;
+  readonly detail?: string;
+}
+
+/** Where guest files append their checks (one JSON object a line), read by guest-main. */
+export function partsFile(name: string): string {
+  const dir = process.env.RIG_PARTS_DIR || path.join(process.env.TMPDIR || '/tmp', 'ethkit-rig-parts');
+  return path.join(dir, `${name}.jsonl`);
+}
+
+export class Recorder {
+  private readonly file: string;
+  constructor(name: string) {
+    this.file = partsFile(name);
+    // How long the tools took in this file, for the matrix's timing line.
+    const timesFile = this.file.replace(/\.jsonl$/, '.times.json');
+    process.on('exit', () => {
+      if (TIMES.ethtool.n + TIMES.ethkit.n === 0) return;
+      try { writeFileSync(timesFile, JSON.stringify(TIMES)); } catch { /* only the timing line is missing then */ }
+    });
+  }
+
+  add(check: Check): Check {
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    appendFileSync(this.file, JSON.stringify(check) + '\n');
+    const tag = check.status === 'mismatch' ? 'MISMATCH' : check.status;
+    const line = `[rig] ${check.driver} ${check.source} ${check.op}: ${tag}${check.note ? ` (${check.note})` : ''} — ${check.what}` +
+      (check.first ? `\n[rig]     ${check.first}` : '');
+    process.stderr.write(line + '\n');
+    return check;
+  }
+}
+
+/** ok / unsupported from what ethtool itself answered (EOPNOTSUPP anywhere in its stderr). */
+export function ethtoolStatus(c: Capture): { status: 'ok' | 'unsupported'; note?: string } {
+  const err = c.stderr.toString('latin1');
+  const errno = errnoIn(err);
+  if (errno === EOPNOTSUPP) return { status: 'unsupported' };
+  if (errno !== null) return { status: 'ok', note: `driver: ${strerror(errno)}` };
+  if (c.stdout.includes('The test result is FAIL')) return { status: 'ok', note: 'test result FAIL (exit 2)' };
+  const said = (err.split('\n')[0] || c.stdout.toString('latin1').trim().split('\n').pop() || '').trim();
+  if (c.status !== 0) return { status: 'ok', note: `exit ${c.status}${said ? `: ${said}` : ''}` };
+  return { status: 'ok' };
+}
+
+export { show };
