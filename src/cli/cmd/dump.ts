@@ -54,7 +54,9 @@ export function regs(ctx: Ctx): number {
   else {
     // Unless `hex on`, a driver with a pretty printer gets it (ethtool falls back to hex too).
     const pretty = opt.get('hex') === true ? null
-      : (require('../regs') as typeof import('../regs')).prettyRegs({ driver: info.v.driver, version, data });
+      : (require('../regs') as typeof import('../regs')).prettyRegs({
+        driver: info.v.driver, version, data, drvVersion: (info.v as unknown as { version: string }).version,
+      });
     out.print(pretty ?? hexDump(data, 0));
   }
   out.object({ ifname: ctx.devname, version, length: data.length, data: hex(data) });

@@ -10,6 +10,8 @@ export interface RegsDump {
   version: number;
   /** ethtool_regs.data */
   data: Uint8Array;
+  /** ethtool_drvinfo.version (some printers show it) */
+  drvVersion?: string;
 }
 
 export type RegsPrinter = (dump: RegsDump) => string | null;
