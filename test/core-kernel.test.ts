@@ -15,6 +15,7 @@ import { EthtoolError } from '../src/device/errors';
 import { ETHTOOL_F, SPEED_UNKNOWN } from '../src/ethtool/constants';
 import type { FeatureState, Channels, Ring, Coalesce, DriverInfo, LinkSettings } from '../src/device/types';
 import { Netns, requireTool, value, OpResult } from './helpers/netns';
+import { keyValues, assertDrvinfo } from './helpers/ethtool-text';
 
 const ROOT = path.resolve(__dirname, '../..');
 const HOST_IF = 'eth0';
@@ -29,18 +30,6 @@ function hostEthtool(...args: string[]): string {
 }
 
 // ---- parsers for ethtool's text output ------------------------------------------------
-
-/** "key: value" lines (first occurrence wins). */
-function keyValues(text: string): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const i = line.indexOf(':');
-    if (i <= 0) continue;
-    const k = line.slice(0, i).trim();
-    if (!m.has(k)) m.set(k, line.slice(i + 1).trim());
-  }
-  return m;
-}
 
 /** -g / -l: the "Pre-set maximums" and "Current hardware settings" sections. */
 function sections(text: string): { max: Map<string, string>; cur: Map<string, string> } {
@@ -78,20 +67,6 @@ function stats(text: string): [string, bigint][] {
     if (s) out.push([s[1], BigInt(s[2])]);
   }
   return out;
-}
-
-function compareDrvinfo(info: DriverInfo, text: string): void {
-  const kv = keyValues(text);
-  assert.equal(info.driver, kv.get('driver'));
-  assert.equal(info.version, kv.get('version'));
-  assert.equal(info.fw_version, kv.get('firmware-version'));
-  assert.equal(info.erom_version, kv.get('expansion-rom-version'));
-  assert.equal(info.bus_info, kv.get('bus-info'));
-  assert.equal(info.n_stats > 0 ? 'yes' : 'no', kv.get('supports-statistics'));
-  assert.equal(info.testinfo_len > 0 ? 'yes' : 'no', kv.get('supports-test'));
-  assert.equal(info.eedump_len > 0 ? 'yes' : 'no', kv.get('supports-eeprom-access'));
-  assert.equal(info.regdump_len > 0 ? 'yes' : 'no', kv.get('supports-register-dump'));
-  assert.equal(info.n_priv_flags > 0 ? 'yes' : 'no', kv.get('supports-priv-flags'));
 }
 
 function compareChannels(ch: Channels, text: string): void {
@@ -168,7 +143,7 @@ function hostNic(): Nic {
 }
 
 test('eth0 (read-only): driverInfo matches ethtool -i', () => {
-  compareDrvinfo(hostNic().driverInfo(), hostEthtool('-i', HOST_IF));
+  assertDrvinfo(hostNic().driverInfo(), hostEthtool('-i', HOST_IF));
 });
 
 test('eth0 (read-only): ring matches ethtool -g', () => {
@@ -289,7 +264,7 @@ test('veth: identity, link and settings match ethtool inside the namespace', () 
   const [info, link, ls, perm] = ns.runNic(VA, [{ call: 'driverInfo' }, { call: 'link' }, { call: 'linkSettings' }, { call: 'permAddr' }]);
   const di = value<DriverInfo>(info);
   assert.equal(di.driver, 'veth');
-  compareDrvinfo(di, nsEthtool('-i', VA));
+  assertDrvinfo(di, nsEthtool('-i', VA));
   compareLink(value<LinkSettings>(ls), value<boolean>(link), nsEthtool(VA));
   const bytes = value<number[]>(perm);
   const mac = bytes.map(b => b.toString(16).padStart(2, '0')).join(':');

@@ -27,7 +27,7 @@ import {
   RigNic, Recorder, rigNics, requireEthtool, ethtool, ethkit, diffRead, ReadMode, converge, convergeEthkit,
   compareStates, sameCapture, ethtoolStatus, settle, carrier, sleep, show, Status, TIMES,
 } from './common';
-import { keyValues, pageOf, pauseOf, coalesceOf, ringOf, channelsOf, featuresOf } from './parse';
+import { keyValues, pageOf, pauseOf, coalesceOf, ringOf, channelsOf, featuresOf } from '../helpers/ethtool-text';
 
 const nics = rigNics('guest-cli');
 if (nics.length) requireEthtool();

@@ -1,7 +1,9 @@
 /**
- * Readers for ethtool 6.1's text output (ioctl path), used by the rig's guest tests as the
- * independent oracle for what the Nic API returns.
+ * Readers for ethtool 6.1's text output (ioctl path): the independent oracle for what the Nic
+ * API returns, in the host's kernel tests and in the rig's guest tests.
  */
+import assert from 'node:assert/strict';
+import type { DriverInfo } from '../../src/device';
 
 /** "key: value" lines, trimmed (first occurrence wins). */
 export function keyValues(text: string): Map<string, string> {
@@ -175,4 +177,19 @@ export function featuresOf(text: string): Map<string, { on: boolean; fixed: bool
     if (r) m.set(r[1], { on: r[2] === 'on', fixed: r[3] === ' [fixed]' });
   }
   return m;
+}
+
+/** `ethtool -i` text against Nic.driverInfo(): every field ethtool prints. */
+export function assertDrvinfo(info: DriverInfo, text: string): void {
+  const kv = keyValues(text);
+  assert.equal(info.driver, kv.get('driver'));
+  assert.equal(info.version, kv.get('version'));
+  assert.equal(info.fw_version, kv.get('firmware-version'));
+  assert.equal(info.erom_version, kv.get('expansion-rom-version'));
+  assert.equal(info.bus_info, kv.get('bus-info'));
+  assert.equal(info.n_stats > 0 ? 'yes' : 'no', kv.get('supports-statistics'));
+  assert.equal(info.testinfo_len > 0 ? 'yes' : 'no', kv.get('supports-test'));
+  assert.equal(info.eedump_len > 0 ? 'yes' : 'no', kv.get('supports-eeprom-access'));
+  assert.equal(info.regdump_len > 0 ? 'yes' : 'no', kv.get('supports-register-dump'));
+  assert.equal(info.n_priv_flags > 0 ? 'yes' : 'no', kv.get('supports-priv-flags'));
 }
