@@ -181,7 +181,8 @@ export function featuresOf(text: string): Map<string, { on: boolean; fixed: bool
 
 /** `ethtool -i` text against Nic.driverInfo(): every field ethtool prints. */
 export function assertDrvinfo(info: DriverInfo, text: string): void {
-  const kv = keyValues(text);
+  // Values exactly as printed, not trimmed: a driver's strings may end in spaces.
+  const kv = new Map(text.split('\n').map(l => /^([a-z-]+): (.*)$/.exec(l)).filter(m => m !== null).map(m => [m[1], m[2]]));
   assert.equal(info.driver, kv.get('driver'));
   assert.equal(info.version, kv.get('version'));
   assert.equal(info.fw_version, kv.get('firmware-version'));
