@@ -284,6 +284,18 @@ export function diffRead(argv: readonly string[], mode: ReadMode = 'exact'): Out
   return last as Outcome;
 }
 
+/** Read a state with ethtool until two readings a moment apart agree (at most ~6 s). */
+export function stableRead(argv: readonly string[]): Capture {
+  let prev = ethtool(argv);
+  for (let i = 0; i < 8; i++) {
+    sleep(i === 0 ? 300 : 700);
+    const cur = ethtool(argv);
+    if (sameCapture(prev, cur)) return cur;
+    prev = cur;
+  }
+  return prev;
+}
+
 /**
  * Read a state with ethtool until it equals `expected` (links take seconds to settle after a
  * change): at most `ms`, then the last reading.

@@ -21,7 +21,7 @@ import { EthtoolError } from '../../src/device/errors';
 import type { Capture } from '../diff/harness';
 import type { Coalesce } from '../../src/device/types';
 import {
-  RigNic, Recorder, rigNics, requireEthtool, ethtool, errnoIn, EOPNOTSUPP, settle, carrier, sleep,
+  RigNic, Recorder, rigNics, requireEthtool, ethtool, errnoIn, EOPNOTSUPP, settle, carrier, stableRead,
   sameCapture, converge, show, Status,
 } from './common';
 import {
@@ -95,16 +95,7 @@ class Api {
   settle(): void { settle(this.I, this.hadCarrier); }
 
   /** A state readable by ethtool twice a second apart until it holds still. */
-  stable(argv: readonly string[]): Capture {
-    let prev = ethtool(argv);
-    for (let i = 0; i < 8; i++) {
-      sleep(i === 0 ? 300 : 700);
-      const cur = ethtool(argv);
-      if (sameCapture(prev, cur)) return cur;
-      prev = cur;
-    }
-    return prev;
-  }
+  stable(argv: readonly string[]): Capture { return stableRead(argv); }
 
   /**
    * The generic set check. `ethtoolSet` is ethtool's command line for the change and

@@ -25,7 +25,7 @@ import { KoffiTransport } from '../../src/ffi/koffi';
 import { Nic } from '../../src/device/nic';
 import {
   RigNic, Recorder, rigNics, requireEthtool, ethtool, ethkit, diffRead, ReadMode, converge, convergeEthkit,
-  compareStates, sameCapture, ethtoolStatus, settle, carrier, sleep, show, Status, TIMES,
+  compareStates, sameCapture, ethtoolStatus, settle, carrier, stableRead, show, Status, TIMES,
 } from './common';
 import { keyValues, pageOf, pauseOf, coalesceOf, ringOf, channelsOf, featuresOf } from '../helpers/ethtool-text';
 
@@ -66,16 +66,7 @@ class Driver {
   }
 
   /** Read a state twice a second apart until two readings agree (at most ~6 s). */
-  stable(argv: readonly string[]): Capture {
-    let prev = ethtool(argv);
-    for (let i = 0; i < 8; i++) {
-      sleep(i === 0 ? 300 : 700);
-      const cur = ethtool(argv);
-      if (sameCapture(prev, cur)) return cur;
-      prev = cur;
-    }
-    return prev;
-  }
+  stable(argv: readonly string[]): Capture { return stableRead(argv); }
 
   private restore(c: SetCase, s0: Capture | null, after: string): void {
     for (const r of c.restore) ethtool(r);
