@@ -67,6 +67,22 @@ function statusOf(errno: number | null): Result {
   return { status: 'ok' };
 }
 
+/**
+ * A get op against ethtool's show command `show` (whose device is `ifname`): the API returns
+ * what `parse` reads from ethtool's output (checked by `same`), or, where ethtool printed an
+ * error, throws the EthtoolError for the same errno.
+ */
+function getCheck<T>(show: string[], ifname: string, parse: (out: string) => T | null, what: string,
+  get: () => unknown, same: (got: unknown, want: T) => void): Result {
+  const c = ethtool(show);
+  const p = parse(text(c));
+  const e = caught(get);
+  if (!p) { assertError(e, ethtoolErrno(c) as number, ifname, what); return statusOf(ethtoolErrno(c)); }
+  assert.equal(e, null, `${what} threw: ${e?.message}`);
+  same(get(), p);
+  return { status: 'ok' };
+}
+
 class Api {
   readonly I: string;
   readonly nic: Nic;
@@ -277,15 +293,8 @@ async function driverChecks(t: import('node:test').TestContext, a: Api): Promise
   // ---- pause
   const pauseText = text(ethtool(['-a', I]));
   const pause0 = pauseOf(pauseText);
-  await a.check(t, 'pause-get', 'pause()', () => {
-    const c = ethtool(['-a', I]);
-    const p = pauseOf(text(c));
-    const e = caught(() => nic.pause());
-    if (!p) { assertError(e, ethtoolErrno(c) as number, I, 'pause()'); return statusOf(ethtoolErrno(c)); }
-    assert.equal(e, null, `pause() threw: ${e?.message}`);
-    assert.deepEqual(nic.pause(), p);
-    return { status: 'ok' };
-  });
+  await a.check(t, 'pause-get', 'pause()', () =>
+    getCheck(['-a', I], I, pauseOf, 'pause()', () => nic.pause(), (got, want) => assert.deepEqual(got, want)));
   await a.check(t, 'pause-set', 'setPause({rx_pause: !rx})', () => {
     const on = (v: number): string => (v ? 'on' : 'off');
     const rx = pause0 ? pause0.rx_pause ^ 1 : 1;
@@ -301,16 +310,10 @@ async function driverChecks(t: import('node:test').TestContext, a: Api): Promise
 
   // ---- coalesce
   const coal0 = coalesceOf(text(ethtool(['-c', I])));
-  await a.check(t, 'coalesce-get', 'coalesce()', () => {
-    const c = ethtool(['-c', I]);
-    const p = coalesceOf(text(c));
-    const e = caught(() => nic.coalesce());
-    if (!p) { assertError(e, ethtoolErrno(c) as number, I, 'coalesce()'); return statusOf(ethtoolErrno(c)); }
-    assert.equal(e, null, `coalesce() threw: ${e?.message}`);
-    const got = nic.coalesce() as unknown as Record<string, number>;
-    for (const [k, v] of Object.entries(p)) assert.equal(got[k], v, `coalesce ${k}`);
-    return { status: 'ok' };
-  });
+  await a.check(t, 'coalesce-get', 'coalesce()', () =>
+    getCheck(['-c', I], I, coalesceOf, 'coalesce()', () => nic.coalesce(), (got, want) => {
+      for (const [k, v] of Object.entries(want)) assert.equal((got as Record<string, number>)[k], v, `coalesce ${k}`);
+    }));
   const coalAgree = (shown: string): void => {
     const p = coalesceOf(shown);
     if (!p) return;
@@ -345,15 +348,8 @@ async function driverChecks(t: import('node:test').TestContext, a: Api): Promise
 
   // ---- ring
   const ring0 = ringOf(text(ethtool(['-g', I])));
-  await a.check(t, 'ring-get', 'ring()', () => {
-    const c = ethtool(['-g', I]);
-    const p = ringOf(text(c));
-    const e = caught(() => nic.ring());
-    if (!p) { assertError(e, ethtoolErrno(c) as number, I, 'ring()'); return statusOf(ethtoolErrno(c)); }
-    assert.equal(e, null, `ring() threw: ${e?.message}`);
-    assert.deepEqual({ ...nic.ring() }, p);
-    return { status: 'ok' };
-  });
+  await a.check(t, 'ring-get', 'ring()', () =>
+    getCheck(['-g', I], I, ringOf, 'ring()', () => nic.ring(), (got, want) => assert.deepEqual({ ...(got as object) }, want)));
   const ringAgree = (shown: string): void => { const p = ringOf(shown); if (p) assert.deepEqual({ ...nic.ring() }, p, 'ring read back'); };
   await a.check(t, 'ring-set', 'setRing({rx_pending, tx_pending: half})', () => {
     const half = (v: number): number => Math.max(8, Math.floor(v / 2 / 8) * 8);
@@ -384,15 +380,8 @@ async function driverChecks(t: import('node:test').TestContext, a: Api): Promise
 
   // ---- channels
   const ch0 = channelsOf(text(ethtool(['-l', I])));
-  await a.check(t, 'channels-get', 'channels()', () => {
-    const c = ethtool(['-l', I]);
-    const p = channelsOf(text(c));
-    const e = caught(() => nic.channels());
-    if (!p) { assertError(e, ethtoolErrno(c) as number, I, 'channels()'); return statusOf(ethtoolErrno(c)); }
-    assert.equal(e, null, `channels() threw: ${e?.message}`);
-    assert.deepEqual({ ...nic.channels() }, p);
-    return { status: 'ok' };
-  });
+  await a.check(t, 'channels-get', 'channels()', () =>
+    getCheck(['-l', I], I, channelsOf, 'channels()', () => nic.channels(), (got, want) => assert.deepEqual({ ...(got as object) }, want)));
   await a.check(t, 'channels-set', 'setChannels({combined_count})', () => {
     const agree = (shown: string): void => { const p = channelsOf(shown); if (p) assert.deepEqual({ ...nic.channels() }, p, 'channels read back'); };
     if (!ch0) {
