@@ -20,14 +20,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SimTransport, simDevice } from '../src/device/sim';
-import { SimHostFs } from '../src/profiles/simhost';
+import { SimTransport, simDevice } from '../test/doubles/sim';
+import { SimHostFs } from '../test/doubles/simhost';
 import { loadProfileFile } from '../src/profiles/load';
 import { resolveParams } from '../src/profiles/cli';
 import { planProfile, sysctlPaths, diff, restoreWants, Plan } from '../src/profiles/plan';
 import { readHost, Env, HostState } from '../src/profiles/state';
 import { transact } from '../src/profiles/apply';
-import { RealFs } from '../src/profiles/hostfs';
+import { RealFs } from '../src/common/hostfs';
 import { ETHTOOL } from '../src/ethtool/constants';
 import type { Transport } from '../src/ffi/transport';
 

@@ -5,7 +5,7 @@
  *   node dist/bench/startup.js [DEV=eth0] [RUNS=30]
  *
  * -i is read-only (ETHTOOL_GDRVINFO). The ethkit measured is the one of this build directory
- * (bin/ethkit for dist/, else <build>/src/cli/main.js).
+ * (bin/ethkit for dist/, else <build>/src/app/main.js).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -14,7 +14,7 @@ const dev = process.argv[2] ?? 'eth0';
 const runs = Number(process.argv[3] ?? 30);
 // What users run: bin/ethkit (which loads dist/); from another build directory, its main.js.
 const build = path.resolve(__dirname, '..');
-const main = path.basename(build) === 'dist' ? path.resolve(build, '../bin/ethkit') : path.resolve(build, 'src/cli/main.js');
+const main = path.basename(build) === 'dist' ? path.resolve(build, '../bin/ethkit') : path.resolve(build, 'src/app/main.js');
 
 const variants: { name: string; argv: string[] }[] = [
   { name: 'node -e 0', argv: ['-e', '0'] },

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { SimTransport, simDevice, SimDevice } from '../src/device/sim';
+import { SimTransport, simDevice, SimDevice } from '../test/doubles/sim';
 import { Nic } from '../src/device/nic';
 import { TopModel } from '../src/tui/model';
 import { TopView } from '../src/tui/view';

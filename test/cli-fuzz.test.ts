@@ -27,14 +27,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { run } from '../src/cli/run';
+import { run } from '../src/app/run';
 import { CliSim, LinkSpec } from './cli-helpers';
-import { simDevice, SimDevice, SIM_FEATURE_NAMES } from '../src/device/sim';
-import { SimHostFs } from '../src/profiles/simhost';
+import { simDevice, SimDevice, SIM_FEATURE_NAMES } from './doubles/sim';
+import { SimHostFs } from './doubles/simhost';
 import { ETHTOOL } from '../src/ethtool/constants';
 
 const ROOT = path.resolve(__dirname, '../..');
-const MAIN = path.join(__dirname, '../src/cli/main.js');
+const MAIN = path.join(__dirname, '../src/app/main.js');
 const SEED = Number(process.env.ETHKIT_FUZZ_SEED ?? 0x5eed_e7c1) >>> 0;
 const ONLY = process.env.ETHKIT_FUZZ_CASE === undefined ? null : Number(process.env.ETHKIT_FUZZ_CASE);
 /** ETHKIT_FUZZ_SCALE=K runs K times as many in-process lines (a longer hunt; the default stays fast). */

@@ -3,8 +3,8 @@
  * captured stdout/stderr (no child processes), and a simulated driver that also answers the
  * link-settings, legacy offload and LED requests the core simulator leaves out.
  */
-import { run } from '../src/cli/run';
-import { SimTransport, simDevice, SimDevice } from '../src/device/sim';
+import { run } from '../src/app/run';
+import { SimTransport, simDevice, SimDevice } from './doubles/sim';
 import { ETHTOOL } from '../src/ethtool/constants';
 
 export interface Result {

@@ -1,13 +1,15 @@
 /** Parse tables and C-library number semantics of the ethkit command line. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { strtoint, parseInt32, parseUnsigned, parseKeyValues, parseFlags } from '../src/cli/parse';
+import { parseKeyValues, parseFlags } from '../src/cli/parse';
+import { strtoint, parseInt32, parseUnsigned } from '../src/common/numbers';
 import { OPTIONS, findOption } from '../src/cli/options';
 import { RING, CHANNELS, COALESCE, PAUSE, keyRows } from '../src/cli/cmd/params';
 import * as S from '../src/ethtool/structs';
 import { parseAdvertise, parseWol, parseSopass } from '../src/cli/cmd/settings';
-import { LEGACY, matches, featureDefs } from '../src/cli/cmd/features';
-import { LINK_MODES } from '../src/cli/linkmodes';
+import { featureDefs } from '../src/cli/cmd/features';
+import { LEGACY_OFFLOADS as LEGACY, featureMatches as matches } from '../src/ethtool/catalog/offloads';
+import { LINK_MODES } from '../src/ethtool/linkmodes';
 
 test('strtoll base 0: hex, octal, signs, whitespace, empty string', () => {
   const cases: [string, bigint | null][] = [
@@ -66,12 +68,17 @@ test('on/off flags: "on" is sticky', () => {
 
 test('parameter tables: one row per key, every field a member of the kernel struct', () => {
   for (const spec of [RING, CHANNELS, COALESCE, PAUSE]) {
-    const names = new Set(spec.layout.fields.map(f => f.name));
-    for (const f of spec.fields) assert.ok(names.has(f.field), `${spec.layout.cname} has no ${f.field}`);
+    const { layout, rows } = spec.group;
+    const names = new Set(layout.fields.map(f => f.name));
+    for (const r of rows) {
+      assert.ok(names.has(r.field), `${layout.cname} has no ${r.field}`);
+      if (r.max) assert.ok(names.has(r.max), `${layout.cname} has no ${r.max}`);
+    }
     const keys = keyRows(spec).map(r => r.key);
     assert.equal(new Set(keys).size, keys.length, 'duplicate key');
-    // Every template placeholder names a field.
-    for (const line of spec.template) for (const m of line.matchAll(/\{([a-z-]+)\}/g)) assert.ok(spec.fields.some(f => f.json === m[1]), m[1]);
+    assert.equal(keys.length, rows.length, 'every row has a key');
+    // Every placeholder of the messages names a key.
+    for (const m of spec.unchanged[0].matchAll(/\{([a-z-]+)\}/g)) assert.ok(rows.some(r => r.key === m[1]), m[1]);
   }
   // Set-table orders as in ethtool (the order of its "unmodified" messages).
   assert.deepEqual(keyRows(RING).map(r => r.key), ['rx', 'rx-mini', 'rx-jumbo', 'tx']);
@@ -82,7 +89,7 @@ test('parameter tables: one row per key, every field a member of the kernel stru
   assert.deepEqual(co.slice(0, 7).map(r => r.key), ['adaptive-rx', 'adaptive-tx', 'sample-interval', 'stats-block-usecs', 'pkt-rate-low', 'pkt-rate-high', 'rx-usecs']);
   assert.ok(!co.some(r => r.key.startsWith('cqe-')));
   // Every settable coalesce member of the kernel struct has a key.
-  const covered = new Set(COALESCE.fields.map(f => f.field));
+  const covered = new Set(COALESCE.group.rows.map(r => r.field));
   for (const f of S.ethtool_coalesce.fields) if (f.name !== 'cmd') assert.ok(covered.has(f.name), f.name);
 });
 
@@ -92,8 +99,9 @@ test('option table: aliases unique, exact match, -h order starts with the settin
   assert.equal(OPTIONS[0].names.length, 0);
   assert.equal(findOption('--show-offload'), findOption('-k'));
   assert.equal(findOption('--SHOW-OFFLOAD'), undefined);
-  assert.equal(findOption('-s')!.handler, 'settings:change');
-  for (const o of OPTIONS) if (o.handler) assert.match(o.handler, /^[a-z]+:[a-zA-Z]+$/);
+  assert.equal(findOption('-s')!.implemented, true);
+  assert.equal(findOption('-E')!.implemented, false);
+  for (const o of OPTIONS) assert.equal(o.implemented, typeof o.run === 'function', o.names.join('|'));
 });
 
 test('-s values: advertise mask, wol letters, sopass', () => {

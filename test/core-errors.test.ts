@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Nic } from '../src/device/nic';
-import { EthtoolError, ERRNO, strerror, errnoName, EthtoolErrorKind } from '../src/device/errors';
+import { EthtoolError, EthtoolErrorKind } from '../src/device/errors';
+import { ERRNO, strerror, errnoName } from '../src/ethtool/errno';
 import { ScriptedTransport, Step, drvinfoStep } from './helpers/scripted';
-import type { Ring } from '../src/device/types';
+import type { Ring } from '../src/ethtool/types';
 
 const DEV = 'eke0';
 const RING: Ring = {

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { Nic } from '../src/device/nic';
 import { UsageError } from '../src/device/errors';
 import * as S from '../src/ethtool/structs';
-import { ETH_SS, ETH_TEST_FL, ETH_FLAG, ETHTOOL_F } from '../src/ethtool/constants';
-import type { Ring, Channels, Pause, Coalesce, LinkSettings } from '../src/device/types';
+import { ETH_SS, ETH_TEST_FL, ETH_FLAG, ETHTOOL_F, LINK_MODE_MASK_MAX_KERNEL_NU32 } from '../src/ethtool/constants';
+import type { Ring, Channels, Pause, Coalesce, LinkSettings } from '../src/ethtool/types';
 import {
   ScriptedTransport, Step, structBytes, u32s, u64s, stringSetSteps, statsStep, drvinfoStep, ssetInfoStep,
 } from './helpers/scripted';
@@ -81,7 +81,8 @@ test('linkSettings: GLINKSETTINGS handshake (nwords 0, kernel answers -N, then N
       reply: { link_mode_masks_nwords: -3 },
     },
     {
-      cmd: 'GLINKSETTINGS', bytes: structBytes(L, 'GLINKSETTINGS', { link_mode_masks_nwords: 3 }, 3 * 3 * 4),
+      // As ethtool: the second call has the room for the largest mask the kernel may report.
+      cmd: 'GLINKSETTINGS', bytes: structBytes(L, 'GLINKSETTINGS', { link_mode_masks_nwords: 3 }, 3 * 4 * LINK_MODE_MASK_MAX_KERNEL_NU32),
       reply: { speed: 25000, duplex: 1, port: 3, autoneg: 1, link_mode_masks_nwords: 3, transceiver: 0 },
       data: u32s(0x1, 0x2, 0x80000000, 0x10, 0x20, 0x0, 0x100, 0x200, 0x7),
     },

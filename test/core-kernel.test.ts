@@ -13,7 +13,7 @@ import { KoffiTransport } from '../src/ffi/koffi';
 import { Nic } from '../src/device/nic';
 import { EthtoolError } from '../src/device/errors';
 import { ETHTOOL_F, SPEED_UNKNOWN } from '../src/ethtool/constants';
-import type { FeatureState, Channels, Ring, Coalesce, DriverInfo, LinkSettings } from '../src/device/types';
+import type { FeatureState, Channels, Ring, Coalesce, DriverInfo, LinkSettings } from '../src/ethtool/types';
 import { Netns, requireTool, value, OpResult } from './helpers/netns';
 import { keyValues, assertDrvinfo } from './helpers/ethtool-text';
 

@@ -1,12 +1,13 @@
 /**
- * The simulated NIC (src/device/sim.ts) through the real Nic API: driver limits, fixed
+ * The simulated NIC (test/doubles/sim.ts) through the real Nic API: driver limits, fixed
  * features, injected errors and get/set round trips.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Nic } from '../src/device/nic';
-import { EthtoolError, ERRNO } from '../src/device/errors';
-import { SimTransport, simDevice, SimDevice } from '../src/device/sim';
+import { EthtoolError } from '../src/device/errors';
+import { ERRNO } from '../src/ethtool/errno';
+import { SimTransport, simDevice, SimDevice } from './doubles/sim';
 import { ETHTOOL, ETHTOOL_F } from '../src/ethtool/constants';
 
 function setup(opts: Parameters<typeof simDevice>[1] = {}): { dev: SimDevice; t: SimTransport; nic: Nic } {

@@ -11,12 +11,12 @@ import { resolveParams } from '../src/profiles/cli';
 import { planProfile, sysctlPaths, pending, Plan } from '../src/profiles/plan';
 import { HostState, DeviceState, readHost } from '../src/profiles/state';
 import { parseCpuList, formatCpuList, parseMask, formatMask, spreadCpus, parseInterrupts, queueIrqs } from '../src/profiles/cpus';
-import { SimTransport, simDevice } from '../src/device/sim';
-import { SimHostFs } from '../src/profiles/simhost';
+import { SimTransport, simDevice } from './doubles/sim';
+import { SimHostFs } from './doubles/simhost';
 import type { Transport } from '../src/ffi/transport';
-import type { Ring, Channels, Coalesce, Pause } from '../src/device/types';
+import type { Ring, Channels, Coalesce, Pause } from '../src/ethtool/types';
 import { ETHTOOL } from '../src/ethtool/constants';
-import { ERRNO } from '../src/device/errors';
+import { ERRNO } from '../src/ethtool/errno';
 
 const ROOT = path.resolve(__dirname, '../..');
 const director = loadProfileFile(path.join(ROOT, 'profiles/director.yaml'));

@@ -17,7 +17,7 @@ import { TopModel, DeviceState } from '../src/tui/model';
 import { parseU64, SysfsDevice, listNetDevices } from '../src/tui/sysfs';
 import { parseTopArgs } from '../src/tui/args';
 import { runHeadless, deviceJson } from '../src/tui/headless';
-import { SimTransport, simDevice, SimDevice } from '../src/device/sim';
+import { SimTransport, simDevice, SimDevice } from './doubles/sim';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ENTRY = path.join(__dirname, '../src/tui/cli-entry.js');

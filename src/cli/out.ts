@@ -7,13 +7,9 @@
  * every diagnostic becomes one line of JSON on stderr — {"warning": "..."} for the
  * non-fatal ones and {"error": "...", "exit": N} for the one that decided a non-zero exit.
  */
-import { strerror } from '../ffi/strerror';
+import { strerror } from '../ethtool/errno';
+import type { Sink } from '../common/io';
 import { JsonValue, writeJson } from './json';
-
-/** Where bytes go: process fds in the binary, collectors in tests. */
-export interface Sink {
-  write(chunk: string | Uint8Array): void;
-}
 
 const BLOCK = 4096;
 

@@ -1,84 +1,8 @@
 /**
- * Command-line value parsing with the C library's semantics ethtool relies on
- * (strtoll/strtoull with base 0 or 10, whole-string match), and the generic
- * "KEY VALUE ..." parser driven by rows of data.
+ * The ethtool command line's generic "KEY VALUE ..." and "NAME on|off ..." parsers, driven by
+ * rows of data, over the C-style number parsing every front end shares.
  */
-
-const SPACE = new Set([' ', '\t', '\n', '\v', '\f', '\r']);
-const I64_MAX = (1n << 63n) - 1n;
-const U64_MAX = (1n << 64n) - 1n;
-
-/**
- * strtoll (signed) / strtoull (unsigned) on `s` with `base` 0, 10 or 16, accepted only when
- * the whole string is consumed and no range error occurred, like `*end == '\0' && !errno`.
- * Returns null when C would report an error. Unsigned negative input wraps like strtoull.
- * `ignoreRange`: accept an out-of-range number as long as it is all digits (callers that
- * only check the end pointer, not errno).
- */
-export function strtoint(s: string, base: 0 | 10 | 16, unsigned: boolean, ignoreRange = false): bigint | null {
-  let i = 0;
-  while (i < s.length && SPACE.has(s[i])) i++;
-  let neg = false;
-  if (s[i] === '+' || s[i] === '-') { neg = s[i] === '-'; i++; }
-  let b: number = base;
-  if ((b === 0 || b === 16) && s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && hexDigit(s[i + 2]) >= 0) {
-    i += 2;
-    b = 16;
-  } else if (b === 0) {
-    b = s[i] === '0' ? 8 : 10;
-  }
-  const start = i;
-  let v = 0n;
-  let overflow = false;
-  const B = BigInt(b);
-  while (i < s.length) {
-    const d = hexDigit(s[i]);
-    if (d < 0 || d >= b) break;
-    if (!overflow) {
-      v = v * B + BigInt(d);
-      if (v > U64_MAX) overflow = true;
-    }
-    i++;
-  }
-  // No digits at all: C sets end = s (the very start), so only "" passes as 0.
-  if (i === start) return s.length === 0 ? 0n : null;
-  if (i !== s.length) return null;
-  if (ignoreRange && overflow) return U64_MAX; // what strtoul answers, errno aside
-  if (unsigned) {
-    if (overflow) return null;
-    return neg && v !== 0n ? (1n << 64n) - v : v;
-  }
-  if (overflow) return null;
-  if (neg ? v > I64_MAX + 1n : v > I64_MAX) return null;
-  return neg ? -v : v;
-}
-
-function hexDigit(c: string | undefined): number {
-  if (c === undefined) return -1;
-  const x = c.charCodeAt(0);
-  if (x >= 48 && x <= 57) return x - 48;
-  if (x >= 97 && x <= 102) return x - 87;
-  if (x >= 65 && x <= 70) return x - 55;
-  return -1;
-}
-
-const S32_MIN = -(2n ** 31n), S32_MAX = 2n ** 31n - 1n;
-
-/** A C int parsed with strtoll(base): null when invalid or out of INT range. */
-export function parseInt32(s: string, base: 0 | 10 = 0): number | null {
-  const v = strtoint(s, base, false);
-  return v === null || v < S32_MIN || v > S32_MAX ? null : Number(v);
-}
-
-/** An unsigned value parsed with strtoull(s, 0) and checked against `max`. */
-export function parseUnsigned(s: string, max: number): number | null {
-  const v = strtoint(s, 0, true);
-  return v === null || v > BigInt(max) ? null : Number(v);
-}
-
-export function parseOnOff(s: string): boolean | null {
-  return s === 'on' ? true : s === 'off' ? false : null;
-}
+import { parseInt32, parseUnsigned, parseOnOff } from '../common/numbers';
 
 // ---- generic KEY VALUE parser ---------------------------------------------------------
 

@@ -2,23 +2,9 @@
  * errno → typed errors that carry the operation and the device, so every front end can print
  * one clear line. `op` is the ethtool command name (GRINGPARAM …), `what` says it in words.
  */
-import { constants as osConstants } from 'node:os';
-import { strerror } from '../ffi/strerror';
+import { ERRNO, strerror, errnoName } from '../ethtool/errno';
 
-export { strerror };
-
-const E = osConstants.errno;
-export const ERRNO = {
-  EPERM: E.EPERM, ENOENT: E.ENOENT, EIO: E.EIO, E2BIG: E.E2BIG, EAGAIN: E.EAGAIN, EFAULT: E.EFAULT,
-  EBUSY: E.EBUSY, ENODEV: E.ENODEV, EINVAL: E.EINVAL, ERANGE: E.ERANGE, EOPNOTSUPP: E.EOPNOTSUPP,
-  ENOSPC: E.ENOSPC, EACCES: E.EACCES, ENOMEM: E.ENOMEM, ENXIO: E.ENXIO, EINTR: E.EINTR, ETIMEDOUT: E.ETIMEDOUT,
-} as const;
-
-const NAMES: Record<number, string> = Object.fromEntries(Object.entries(E).map(([k, v]) => [v, k]));
-
-export function errnoName(errno: number): string {
-  return NAMES[errno] ?? `E${errno}`;
-}
+const E = ERRNO;
 
 export type EthtoolErrorKind =
   | 'unsupported' | 'permission' | 'no-device' | 'invalid' | 'busy' | 'again' | 'range' | 'other';

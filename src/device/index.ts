@@ -1,3 +1,4 @@
 export { Nic, StatsReader } from './nic';
-export { EthtoolError, UsageError, ERRNO, strerror, errnoName } from './errors';
-export * from './types';
+export { EthtoolError, UsageError } from './errors';
+export { ERRNO, strerror, errnoName } from '../ethtool/errno';
+export * from '../ethtool/types';

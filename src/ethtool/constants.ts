@@ -1,14 +1,22 @@
-/** Command numbers and flag values from <linux/ethtool.h> and <linux/sockios.h>. */
+/**
+ * Command numbers and flag values from <linux/ethtool.h>, each checked against the header by the
+ * native probe (native/layout.c, test/core-layout.test.ts).
+ */
+/** Every SIOCETHTOOL command number of <linux/ethtool.h>, by its name without the ETHTOOL_ prefix. */
 export const ETHTOOL = {
-  GSET: 0x01, SSET: 0x02, GDRVINFO: 0x03, GREGS: 0x04, GWOL: 0x05, SWOL: 0x06,
-  GMSGLVL: 0x07, SMSGLVL: 0x08, NWAY_RST: 0x09, GLINK: 0x0a, GEEPROM: 0x0b,
-  GCOALESCE: 0x0e, SCOALESCE: 0x0f, GRINGPARAM: 0x10, SRINGPARAM: 0x11,
-  GPAUSEPARAM: 0x12, SPAUSEPARAM: 0x13, GRXCSUM: 0x14, SRXCSUM: 0x15, GTXCSUM: 0x16, STXCSUM: 0x17,
-  GSG: 0x18, SSG: 0x19, TEST: 0x1a, GSTRINGS: 0x1b, PHYS_ID: 0x1c, GSTATS: 0x1d, GTSO: 0x1e, STSO: 0x1f,
-  GPERMADDR: 0x20, GUFO: 0x21, SUFO: 0x22, GGSO: 0x23, SGSO: 0x24, GFLAGS: 0x25, SFLAGS: 0x26,
-  GPFLAGS: 0x27, SPFLAGS: 0x28, GGRO: 0x2b, SGRO: 0x2c, GSSET_INFO: 0x37,
-  GFEATURES: 0x3a, SFEATURES: 0x3b, GCHANNELS: 0x3c, SCHANNELS: 0x3d,
-  GLINKSETTINGS: 0x4c, SLINKSETTINGS: 0x4d, GFECPARAM: 0x50, SFECPARAM: 0x51,
+  GSET: 0x01, SSET: 0x02, GDRVINFO: 0x03, GREGS: 0x04, GWOL: 0x05, SWOL: 0x06, GMSGLVL: 0x07, SMSGLVL: 0x08,
+  NWAY_RST: 0x09, GLINK: 0x0a, GEEPROM: 0x0b, SEEPROM: 0x0c, GCOALESCE: 0x0e, SCOALESCE: 0x0f,
+  GRINGPARAM: 0x10, SRINGPARAM: 0x11, GPAUSEPARAM: 0x12, SPAUSEPARAM: 0x13, GRXCSUM: 0x14, SRXCSUM: 0x15,
+  GTXCSUM: 0x16, STXCSUM: 0x17, GSG: 0x18, SSG: 0x19, TEST: 0x1a, GSTRINGS: 0x1b, PHYS_ID: 0x1c, GSTATS: 0x1d,
+  GTSO: 0x1e, STSO: 0x1f, GPERMADDR: 0x20, GUFO: 0x21, SUFO: 0x22, GGSO: 0x23, SGSO: 0x24, GFLAGS: 0x25,
+  SFLAGS: 0x26, GPFLAGS: 0x27, SPFLAGS: 0x28, GRXFH: 0x29, SRXFH: 0x2a, GGRO: 0x2b, SGRO: 0x2c, GRXRINGS: 0x2d,
+  GRXCLSRLCNT: 0x2e, GRXCLSRULE: 0x2f, GRXCLSRLALL: 0x30, SRXCLSRLDEL: 0x31, SRXCLSRLINS: 0x32, FLASHDEV: 0x33,
+  RESET: 0x34, SRXNTUPLE: 0x35, GRXNTUPLE: 0x36, GSSET_INFO: 0x37, GRXFHINDIR: 0x38, SRXFHINDIR: 0x39,
+  GFEATURES: 0x3a, SFEATURES: 0x3b, GCHANNELS: 0x3c, SCHANNELS: 0x3d, SET_DUMP: 0x3e, GET_DUMP_FLAG: 0x3f,
+  GET_DUMP_DATA: 0x40, GET_TS_INFO: 0x41, GMODULEINFO: 0x42, GMODULEEEPROM: 0x43, GEEE: 0x44, SEEE: 0x45,
+  GRSSH: 0x46, SRSSH: 0x47, GTUNABLE: 0x48, STUNABLE: 0x49, GPHYSTATS: 0x4a, PERQUEUE: 0x4b,
+  GLINKSETTINGS: 0x4c, SLINKSETTINGS: 0x4d, PHY_GTUNABLE: 0x4e, PHY_STUNABLE: 0x4f, GFECPARAM: 0x50,
+  SFECPARAM: 0x51,
 } as const;
 
 export type EthtoolCmdName = keyof typeof ETHTOOL;
@@ -36,6 +44,8 @@ export const PORT = { TP: 0x00, AUI: 0x01, MII: 0x02, FIBRE: 0x03, BNC: 0x04, DA
 export const XCVR = { INTERNAL: 0x00, EXTERNAL: 0x01 } as const;
 export const AUTONEG = { DISABLE: 0x00, ENABLE: 0x01 } as const;
 export const ETH_TP_MDI = { INVALID: 0x00, MDI: 0x01, X: 0x02, AUTO: 0x03 } as const;
+/** enum ethtool_fec_config_bits, as masks (ETHTOOL_FEC_*). */
+export const FEC = { NONE: 1 << 0, AUTO: 1 << 1, OFF: 1 << 2, RS: 1 << 3, BASER: 1 << 4, LLRS: 1 << 5 } as const;
 export const SPEED_UNKNOWN = 0xffffffff;
 /** Largest nwords ETHTOOL_GLINKSETTINGS may report (SCHAR_MAX). */
 export const LINK_MODE_MASK_MAX_KERNEL_NU32 = 127;

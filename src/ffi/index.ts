@@ -1,2 +1,1 @@
 export { Transport, IFNAMSIZ, ifnameProblem } from './transport';
-export { strerror } from './strerror';

@@ -5,7 +5,7 @@
  * Hot path: the ifreq keeps the last interface name and the last data pointer, so a caller
  * that reuses one buffer (StatsReader) costs one native call per ioctl and nothing else.
  *
- * Memory safety: for ETHTOOL_GSTRINGS, GSTATS and TEST the kernel sizes its reply from the
+ * Memory safety: for ETHTOOL_GSTRINGS, GSTATS, GPHYSTATS and TEST the kernel sizes its reply from the
  * driver's count at the time of the call, not from the request (kernels before the Dec 2025
  * fix always; all kernels for TEST, and for a request that says 0). A driver whose count grew
  * since we sized the buffer would have the kernel write past its end. So those requests are
@@ -38,6 +38,7 @@ const MAP_FAILED = 0xffffffffffffffffn;
 const ETHTOOL_TEST = 0x1a;
 const ETHTOOL_GSTRINGS = 0x1b;
 const ETHTOOL_GSTATS = 0x1d;
+const ETHTOOL_GPHYSTATS = 0x4a;
 
 interface Libc {
   socket: koffi.KoffiFunction;
@@ -116,10 +117,10 @@ function guardedAlloc(c: Libc, size: number): Uint8Array {
   return new Uint8Array(ab, body - size, size);
 }
 
-/** Is `data` an ETHTOOL_GSTRINGS/GSTATS/TEST request (cmd is the first u32, little-endian)? */
+/** Is `data` an ETHTOOL_GSTRINGS/GSTATS/GPHYSTATS/TEST request (cmd is the first u32, little-endian)? */
 function countSized(data: Uint8Array): boolean {
   const b0 = data[0];
-  return (b0 === ETHTOOL_GSTATS || b0 === ETHTOOL_GSTRINGS || b0 === ETHTOOL_TEST) &&
+  return (b0 === ETHTOOL_GSTATS || b0 === ETHTOOL_GSTRINGS || b0 === ETHTOOL_TEST || b0 === ETHTOOL_GPHYSTATS) &&
     data[1] === 0 && data[2] === 0 && data[3] === 0;
 }
 

@@ -8,7 +8,7 @@
  */
 import { Nic } from '../device/nic';
 import { ETHTOOL_F } from '../ethtool/constants';
-import type { Ring, Channels, Coalesce, Pause } from '../device/types';
+import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
 import { Env, HostState, readHost } from './state';
 import { Plan, Step, Touched, RestoreEntry, diff, restoreWants, describeStep, pending } from './plan';
 

@@ -1,5 +1,5 @@
 /**
- * ethkit's tuning-profile commands (dispatched here by the main CLI, or run directly):
+ * ethkit's tuning-profile commands (dispatched here by the program, src/app/run.ts, or run directly):
  *
  *   ethkit --profile-list                         profiles in the profile directory
  *   ethkit --profile-show NAME                    a profile's parameters and settings
@@ -15,8 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { EthtoolError, UsageError } from '../device/errors';
-import { ifnameProblem } from '../ffi/transport';
-import { FsError, HostFs, MemFs, RealFs } from './hostfs';
+import { ifnameProblem, openTransport } from '../ethtool/transport';
+import { FsError, HostFs, NoHostFs, RealFs } from '../common/hostfs';
 import { ProfileError, loadProfileFile, coerceParam } from './load';
 import { Profile, Scalar } from './model';
 import { Env, HostState, readHost, defaultRouteDevices } from './state';
@@ -24,8 +24,8 @@ import { planProfile, sysctlPaths, pending, diff, restoreWants, touchedSysctlPat
 import { transact, TransactResult } from './apply';
 import { SnapshotStore, SnapshotEntry, SnapshotError, DEFAULT_STATE_DIR } from './snapshot';
 import { planTable, summaryText, summary, rowJson, stepJson, table } from './format';
-import type { FrontEndIo } from '../cli/run';
-import { strtoint } from '../cli/parse';
+import type { FrontEndIo } from '../common/io';
+import { strtoint } from '../common/numbers';
 
 /** Exit codes of the profile commands. */
 export const EXIT = {
@@ -110,10 +110,10 @@ export function parseArgs(argv: readonly string[]): Args {
       if (inline !== undefined) a.positional.push(inline);
     } else if (name === '--set') a.sets.push(value());
     else if (name === '--json') a.json = true;
-    // ethkit's global flags, which the main CLI passes along with the rest of the command line.
+    // ethkit's global flags, which the program passes along with the rest of the command line.
     else if (tok === '-I' || tok === '--include-statistics') continue;
     else if (tok === '--debug') {
-      // As the main CLI checks it: a number (strtoul), never the next option.
+      // As the program's global flags are checked: a number (strtoul), never the next option.
       const v = argv[++i];
       if (v === undefined || v === '' || strtoint(v, 0, true, true) === null) throw new UsageError('--debug needs a numeric MASK');
     }
@@ -198,8 +198,7 @@ function devicesOf(positional: readonly string[], what: string): string[] {
 
 function machineEnv(): Env {
   // Lazy: listing and showing profiles never loads the FFI.
-  const { KoffiTransport } = require('../ffi/koffi') as typeof import('../ffi/koffi');
-  return { transport: new KoffiTransport(), fs: new RealFs() };
+  return { transport: openTransport(), fs: new RealFs() };
 }
 
 function stateStore(a: Args, ctx: Ctx, fsys: HostFs): SnapshotStore {
@@ -480,14 +479,14 @@ function ask(question: string): Promise<boolean> {
 
 /**
  * The CLI entry: argv is everything after "ethkit". Resolves to the exit code. `io` (from the
- * main CLI's run()): output sinks, and a device transport + host filesystem to use instead of
- * the machine's. A transport given without a filesystem gets an empty in-memory one: a
+ * program's run()): output sinks, and a device transport + host filesystem to use instead of
+ * the machine's. A transport given without a filesystem gets a host without any: a
  * simulated NIC is never paired with the machine's /proc and /sys.
  */
 export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
   const terminal = io ? io.terminal : true;
   return run(argv, {
-    env: io?.transport ? { transport: io.transport, fs: io.hostFs ?? new MemFs() } : undefined,
+    env: io?.transport ? { transport: io.transport, fs: io.hostFs ?? new NoHostFs() } : undefined,
     out: t => { if (io) io.stdout.write(t); else process.stdout.write(t); },
     err: t => { if (io) io.stderr.write(t); else process.stderr.write(t); },
     isTTY: terminal && !!process.stdin.isTTY && !!process.stderr.isTTY,

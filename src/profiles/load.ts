@@ -9,9 +9,10 @@ import { parseDocument, LineCounter, isMap, isSeq, isScalar, Node, Pair, YAMLMap
 import { ExprError, parseExpr, paramRefs, comparisons, Expr } from './expr';
 import {
   Profile, ParamDef, ParamType, SettingDef, ValueSrc, Pos, Group, Scalar,
-  FEATURE_ALIASES, RING_KEYS, CHANNEL_KEYS, COALESCE_KEYS, PAUSE_KEYS, QUEUE_KEYS, FieldSpec,
+  GROUP_KEYS, QUEUE_KEYS, FieldSpec,
 } from './model';
-import { ifnameProblem } from '../ffi/transport';
+import { ifnameProblem } from '../ethtool/transport';
+import { legacyOffload } from '../ethtool/catalog/offloads';
 
 export interface Problem { pos: Pos; key: string; message: string }
 
@@ -110,11 +111,11 @@ class Loader {
           else description = v.value;
           break;
         case 'params': break;
-        case 'features': settings.push(...this.section(pair, 'features', k => (FEATURE_ALIASES[k] || /^[a-z0-9][a-z0-9_-]*$/.test(k)) ? { kind: 'bool' } : null, 'a feature name (ethtool -k/-K names or kernel names)')); break;
-        case 'ring': settings.push(...this.section(pair, 'ring', k => fieldKind(RING_KEYS, k, 'int-max'), Object.keys(RING_KEYS))); break;
-        case 'channels': settings.push(...this.section(pair, 'channels', k => fieldKind(CHANNEL_KEYS, k, 'int-max-cpus'), Object.keys(CHANNEL_KEYS))); break;
-        case 'coalesce': settings.push(...this.section(pair, 'coalesce', k => fieldKind(COALESCE_KEYS, k, 'int'), Object.keys(COALESCE_KEYS))); break;
-        case 'pause': settings.push(...this.section(pair, 'pause', k => fieldKind(PAUSE_KEYS, k, 'int'), Object.keys(PAUSE_KEYS))); break;
+        case 'features': settings.push(...this.section(pair, 'features', k => (legacyOffload(k) || /^[a-z0-9][a-z0-9_-]*$/.test(k)) ? { kind: 'bool' } : null, 'a feature name (ethtool -k/-K names or kernel names)')); break;
+        case 'ring': settings.push(...this.section(pair, 'ring', k => fieldKind(GROUP_KEYS.ring, k, 'int-max'), Object.keys(GROUP_KEYS.ring))); break;
+        case 'channels': settings.push(...this.section(pair, 'channels', k => fieldKind(GROUP_KEYS.channels, k, 'int-max-cpus'), Object.keys(GROUP_KEYS.channels))); break;
+        case 'coalesce': settings.push(...this.section(pair, 'coalesce', k => fieldKind(GROUP_KEYS.coalesce, k, 'int'), Object.keys(GROUP_KEYS.coalesce))); break;
+        case 'pause': settings.push(...this.section(pair, 'pause', k => fieldKind(GROUP_KEYS.pause, k, 'int'), Object.keys(GROUP_KEYS.pause))); break;
         case 'queues': settings.push(...this.section(pair, 'queues', k => QUEUE_KEYS[k] ? { kind: 'word', words: QUEUE_KEYS[k].words } : null, Object.keys(QUEUE_KEYS))); break;
         case 'sysctl': settings.push(...this.section(pair, 'sysctl', k => this.sysctlKey(k), 'a sysctl name such as net.ipv4.conf.{dev}.rp_filter')); break;
       }
@@ -333,7 +334,7 @@ class Loader {
   }
 }
 
-function fieldKind<T>(table: Record<string, FieldSpec<T>>, key: string, intKind: Kind): { kind: Kind } | null {
+function fieldKind(table: Readonly<Record<string, FieldSpec>>, key: string, intKind: Kind): { kind: Kind } | null {
   const s = table[key];
   if (!s) return null;
   return { kind: s.kind === 'bool' ? 'bool' : intKind };

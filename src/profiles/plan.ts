@@ -8,8 +8,9 @@
  */
 import { evalExpr } from './expr';
 import {
-  Profile, SettingDef, Scalar, Group, StructGroup, GROUP_KEYS, QUEUE_KEYS, RESETS_LINK, featureNames, FieldSpec,
+  Profile, SettingDef, Scalar, Group, StructGroup, GROUP_KEYS, QUEUE_KEYS, RESETS_LINK,
 } from './model';
+import { featuresNamed } from '../ethtool/catalog/offloads';
 import { HostState, DeviceState, Got, rpsPath, xpsPath } from './state';
 import { parseCpuList, formatCpuList, parseMask, formatMask, maskOf, spreadCpus } from './cpus';
 
@@ -109,13 +110,13 @@ function deviceWants(s: SettingDef, v: Scalar | 'max' | 'cpus', d: DeviceState, 
     case 'features': {
       if (!('ok' in d.features)) return [skip(`features:${s.key}`, `feature ${s.key}`, whyReason(d.features, d.driver))];
       const info = d.features.ok;
-      const names = featureNames(s.key).filter(n => info.names.includes(n));
+      const names = featuresNamed(s.key, info.names);
       if (names.length === 0) return [skip(`features:${s.key}`, `feature ${s.key}`, `no feature ${s.key} on driver ${d.driver}`)];
       return names.map(name => ({ kind: 'feature', dev, name, on: v === true, setting: name === s.key ? `feature ${name}` : `feature ${s.key} (${name})`, why }));
     }
     case 'ring': case 'channels': case 'coalesce': case 'pause': {
       const group = s.group;
-      const spec = GROUP_KEYS[group][s.key] as FieldSpec<Record<string, number>>;
+      const spec = GROUP_KEYS[group][s.key];
       const label = structLabel(group, s.key);
       const id = `${group}:${spec.field}`;
       const g = d[group] as Got<Record<string, number>>;

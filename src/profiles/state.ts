@@ -6,9 +6,9 @@
  */
 import { Nic } from '../device/nic';
 import { EthtoolError } from '../device/errors';
-import type { Ring, Channels, Coalesce, Pause } from '../device/types';
-import type { Transport } from '../ffi/transport';
-import { HostFs, FsError } from './hostfs';
+import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
+import type { Transport } from '../ethtool/transport';
+import { HostFs, FsError } from '../common/hostfs';
 import { parseCpuList, parseInterrupts, queueIrqs } from './cpus';
 
 export type Got<T> = { ok: T } | { err: string; unsupported: boolean };

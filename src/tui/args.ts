@@ -1,6 +1,6 @@
 /** Command line of `ethkit --top`. */
-import { ifnameProblem } from '../ffi/transport';
-import { strtoint } from '../cli/parse';
+import { ifnameProblem } from '../ethtool/transport';
+import { strtoint } from '../common/numbers';
 
 export interface TopArgs {
   devices: string[];
@@ -45,7 +45,7 @@ export function parseTopArgs(argv: readonly string[]): TopArgs {
       // The CLI passes its whole command line: the mode flag itself and ethkit's global flags.
       case '--top': case '-I': case '--include-statistics': break;
       case '--debug': {
-        // As the main CLI checks it: a number (strtoul), never the next option.
+        // As the program's global flags are checked: a number (strtoul), never the next option.
         const v = value();
         if (v === undefined || v === '' || strtoint(v, 0, true, true) === null) throw new TopUsageError('--debug needs a numeric MASK');
         break;

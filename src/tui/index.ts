@@ -6,24 +6,22 @@ import { parseTopArgs, TopUsageError, TOP_USAGE, TopArgs } from './args';
 import { TopModel } from './model';
 import { runHeadless } from './headless';
 import { deviceExists, SYSFS_NET } from './sysfs';
-import type { Transport } from '../ffi/transport';
-import type { FrontEndIo } from '../cli/run';
+import { Transport, openTransport } from '../ethtool/transport';
+import type { FrontEndIo } from '../common/io';
 
 export { TopModel } from './model';
 
 /** The real SIOCETHTOOL transport, or null (sysfs rates only) when it cannot be opened. */
-function openTransport(): Transport | null {
+function transportOrNull(): Transport | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { KoffiTransport } = require('../ffi/koffi') as typeof import('../ffi/koffi');
-    return new KoffiTransport();
+    return openTransport();
   } catch {
     return null;
   }
 }
 
 /**
- * `io` (from the main CLI's run()): output sinks, and the transport and sysfs directory to use
+ * `io` (from the program's run()): output sinks, and the transport and sysfs directory to use
  * instead of the machine's.
  */
 export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
@@ -50,7 +48,7 @@ export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
     return fail('--top needs a terminal; use --count N [--json] for non-interactive output');
   }
   // A transport given by the caller stays the caller's to close.
-  const own = io?.transport ? null : openTransport();
+  const own = io?.transport ? null : transportOrNull();
   const transport = io?.transport ?? own;
   const model = new TopModel({ names: args.devices.length ? args.devices : null, transport, sysfsRoot: root, intervalS: args.intervalS });
   if (model.devices.length === 0) { model.close(); own?.close(); return fail('--top: no network devices found'); }

@@ -4,7 +4,7 @@
  * and the operator's view state (selection, filter, sort, pause, interval, zero). No terminal
  * code here: the blessed view and the --count printer both read this model.
  */
-import { Transport } from '../ffi/transport';
+import type { Transport } from '../ethtool/transport';
 import { Nic, StatsReader } from '../device/nic';
 import { EthtoolError } from '../device/errors';
 import { CounterSet } from './counters';

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BASE_ENV, SHIM, Capture, compare, normalizeCounters, show } from '../diff/harness';
-import { strerror } from '../../src/ffi/strerror';
+import { strerror } from '../../src/ethtool/errno';
 import { DRIVER_ORDER_HOST } from './matrix';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -89,7 +89,7 @@ export function rigNics(file: string): RigNic[] {
 export function ethkitCommand(): string[] {
   if (process.env.ETHKIT_BIN) return [process.env.ETHKIT_BIN];
   if (DIST === path.join(ROOT, 'dist')) return [path.join(ROOT, 'bin/ethkit')];
-  return [process.execPath, path.join(DIST, 'src/cli/main.js')];
+  return [process.execPath, path.join(DIST, 'src/app/main.js')];
 }
 
 export const TIMES = { ethtool: { n: 0, ms: 0 }, ethkit: { n: 0, ms: 0 } };

@@ -19,7 +19,7 @@ import { KoffiTransport } from '../../src/ffi/koffi';
 import { Nic } from '../../src/device/nic';
 import { EthtoolError } from '../../src/device/errors';
 import type { Capture } from '../diff/harness';
-import type { Coalesce } from '../../src/device/types';
+import type { Coalesce } from '../../src/ethtool/types';
 import {
   RigNic, Recorder, rigNics, requireEthtool, ethtool, errnoIn, EOPNOTSUPP, settle, carrier, stableRead,
   sameCapture, converge, show, Status,
@@ -27,7 +27,7 @@ import {
 import {
   keyValues, pageOf, pauseOf, coalesceOf, ringOf, channelsOf, featuresOf, wolBits, wolLetters, selfTestOf, statsOf, assertDrvinfo,
 } from '../helpers/ethtool-text';
-import { strerror } from '../../src/ffi/strerror';
+import { strerror } from '../../src/ethtool/errno';
 
 const nics = rigNics('guest-api');
 if (nics.length) requireEthtool();

@@ -1,12 +1,11 @@
 /** -d (register dump) and -e (EEPROM dump): raw bytes or ethtool's generic hex layout. */
-import type { Ctx } from '../run';
-import { badArgs } from '../run';
+import type { Ctx } from '../ctx';
+import { badArgs } from '../ctx';
 import * as S from '../../ethtool/structs';
 import { ETHTOOL } from '../../ethtool/constants';
-import { request } from '../../ethtool/layout';
-import { view } from '../dev';
+import * as ops from '../../ethtool/ops';
+import { ERRNO, strerror } from '../../ethtool/errno';
 import { parseKeyValues, KeyRow } from '../parse';
-import { strerror } from '../../ffi/strerror';
 
 /** ethtool's generic hex dump: 16 bytes a row, offsets from `base`. */
 export function hexDump(data: Uint8Array, base: number): string {
@@ -27,22 +26,18 @@ export function regs(ctx: Ctx): number {
   const { out, dev } = ctx;
   const opt = parseKeyValues(ctx.args, REGS_ARGS);
   if (!opt) return badArgs(out);
-  const info = dev.get<Record<string, number> & { driver: string }>(S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
+  const info = ops.getStruct<Record<string, number> & { driver: string; version: string }>(dev, S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
   if (!info.ok) {
     out.perror('Cannot get driver information', info.errno);
     return 72;
   }
-  const R = S.ethtool_regs;
-  const want = info.v.regdump_len;
-  const buf = request(R, ETHTOOL.GREGS, want);
-  view(buf).setUint32(8, want, true);
-  const r = dev.ioctl(buf);
-  if (r < 0) {
-    out.perror('Cannot get register dump', -r);
+  const got = ops.getRegs(dev, info.v.regdump_len);
+  if (!got.ok) {
+    out.perror('Cannot get register dump', got.errno);
     return 74;
   }
-  const version = view(buf).getUint32(4, true);
-  let data = buf.subarray(R.flex!.offset, R.flex!.offset + Math.min(view(buf).getUint32(8, true), want));
+  const version = got.v.version;
+  let data = got.v.data;
   const raw = opt.get('raw') === true;
   const file = opt.get('file') as string | undefined;
   if (!raw && file !== undefined) {
@@ -55,7 +50,7 @@ export function regs(ctx: Ctx): number {
     // Unless `hex on`, a driver with a pretty printer gets it (ethtool falls back to hex too).
     const pretty = opt.get('hex') === true ? null
       : (require('../regs') as typeof import('../regs')).prettyRegs({
-        driver: info.v.driver, version, data, drvVersion: (info.v as unknown as { version: string }).version,
+        driver: info.v.driver, version, data, drvVersion: info.v.version,
       });
     out.print(pretty ?? hexDump(data, 0));
   }
@@ -97,8 +92,6 @@ function readWhole(ctx: Ctx, path: string): Uint8Array | number {
   }
 }
 
-const ENOMEM = 12;
-
 /**
  * Whether calloc(size) fails on this machine, by the kernel's overcommit policy (the libc
  * takes such sizes straight from mmap): mode 0 refuses one request larger than RAM + swap,
@@ -127,7 +120,7 @@ export function eeprom(ctx: Ctx): number {
   const { out, dev } = ctx;
   const opt = parseKeyValues(ctx.args, EEPROM_ARGS);
   if (!opt) return badArgs(out);
-  const info = dev.get(S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
+  const info = ops.getStruct(dev, S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
   if (!info.ok) {
     out.perror('Cannot get driver information', info.errno);
     return 74;
@@ -143,23 +136,17 @@ export function eeprom(ctx: Ctx): number {
   // ethtool callocs header + length bytes first; a wrapped length asks for ~4 GiB, which
   // fails on a machine with less memory (75), else the kernel refuses the request (74).
   if (memory.callocFails(S.ethtool_eeprom.size + length)) {
-    out.perror('Cannot allocate memory for EEPROM data', ENOMEM);
+    out.perror('Cannot allocate memory for EEPROM data', ERRNO.ENOMEM);
     return 75;
   }
-  const P = S.ethtool_eeprom;
-  const buf = request(P, ETHTOOL.GEEPROM, headerOnly ? 0 : length);
-  const dv = view(buf);
-  dv.setUint32(8, offset, true);
-  dv.setUint32(12, length, true);
-  const r = dev.ioctl(buf);
-  if (r < 0) {
-    out.perror('Cannot get EEPROM data', -r);
+  const got = ops.getEeprom(dev, offset, length, headerOnly ? 0 : length);
+  if (!got.ok) {
+    out.perror('Cannot get EEPROM data', got.errno);
     return 74;
   }
-  const gotOff = dv.getUint32(8, true);
-  const data = buf.subarray(P.flex!.offset, P.flex!.offset + Math.min(dv.getUint32(12, true), buf.length - P.flex!.offset));
+  const { magic, offset: gotOff, data } = got.v;
   if (opt.get('raw') === true) out.print(data);
   else out.print(hexDump(data, gotOff));
-  out.object({ ifname: ctx.devname, magic: dv.getUint32(4, true), offset: gotOff, length: data.length, data: hex(data) });
+  out.object({ ifname: ctx.devname, magic, offset: gotOff, length: data.length, data: hex(data) });
   return 0;
 }

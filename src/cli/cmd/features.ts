@@ -3,54 +3,18 @@
  * twelve legacy offload names (rx, tx, sg, tso, …) are groups over those names, shown first,
  * with the kernel's per-feature state under them — ethtool's layout, reproduced exactly.
  */
-import type { Ctx } from '../run';
-import { badArgs } from '../run';
+import type { Ctx } from '../ctx';
+import { badArgs } from '../ctx';
 import type { Dev } from '../dev';
-import { view } from '../dev';
-import * as S from '../../ethtool/structs';
 import { ETHTOOL, ETH_SS } from '../../ethtool/constants';
-import { request } from '../../ethtool/layout';
-import { strerror } from '../../ffi/strerror';
+import * as ops from '../../ethtool/ops';
+import { featureBit as bit, FeatureWords } from '../../ethtool/ops';
+import { LEGACY_OFFLOADS as LEGACY, LEGACY_FLAG_MASK as FLAG_MASK, featureMatches as matches } from '../../ethtool/catalog/offloads';
+import { ERRNO, strerror } from '../../ethtool/errno';
 import type { JsonValue } from '../json';
 
-const EPERM = 1, EINVAL = 22, EOPNOTSUPP = 95;
-
-interface LegacyFlag {
-  short: string;
-  long: string;
-  /** Kernel feature names it stands for: exact, or prefix*suffix with one wildcard. */
-  pattern: string;
-  /** Its own GET ioctl, or 0 when its state is a bit of ETHTOOL_GFLAGS. */
-  getCmd: number;
-  /** Bit in the combined legacy state word (GFLAGS bits for the flag-backed ones). */
-  bit: number;
-}
-
-/** The legacy offload table, in ethtool's order (which is also the -k output order). */
-export const LEGACY: readonly LegacyFlag[] = [
-  { short: 'rx', long: 'rx-checksumming', pattern: 'rx-checksum', getCmd: ETHTOOL.GRXCSUM, bit: 1 << 0 },
-  { short: 'tx', long: 'tx-checksumming', pattern: 'tx-checksum-*', getCmd: ETHTOOL.GTXCSUM, bit: 1 << 1 },
-  { short: 'sg', long: 'scatter-gather', pattern: 'tx-scatter-gather*', getCmd: ETHTOOL.GSG, bit: 1 << 2 },
-  { short: 'tso', long: 'tcp-segmentation-offload', pattern: 'tx-tcp*-segmentation', getCmd: ETHTOOL.GTSO, bit: 1 << 3 },
-  { short: 'ufo', long: 'udp-fragmentation-offload', pattern: 'tx-udp-fragmentation', getCmd: ETHTOOL.GUFO, bit: 1 << 4 },
-  { short: 'gso', long: 'generic-segmentation-offload', pattern: 'tx-generic-segmentation', getCmd: ETHTOOL.GGSO, bit: 1 << 5 },
-  { short: 'gro', long: 'generic-receive-offload', pattern: 'rx-gro', getCmd: ETHTOOL.GGRO, bit: 1 << 6 },
-  { short: 'lro', long: 'large-receive-offload', pattern: 'rx-lro', getCmd: 0, bit: 1 << 15 },
-  { short: 'rxvlan', long: 'rx-vlan-offload', pattern: 'rx-vlan-hw-parse', getCmd: 0, bit: 1 << 8 },
-  { short: 'txvlan', long: 'tx-vlan-offload', pattern: 'tx-vlan-hw-insert', getCmd: 0, bit: 1 << 7 },
-  { short: 'ntuple', long: 'ntuple-filters', pattern: 'rx-ntuple-filter', getCmd: 0, bit: 1 << 27 },
-  { short: 'rxhash', long: 'receive-hashing', pattern: 'rx-hashing', getCmd: 0, bit: 1 << 28 },
-];
-
-/** The GFLAGS bits that carry legacy offload state. */
-const FLAG_MASK = LEGACY.filter(l => l.getCmd === 0).reduce((m, l) => m | l.bit, 0);
-
-export function matches(pattern: string, name: string): boolean {
-  const star = pattern.indexOf('*');
-  if (star < 0) return pattern === name;
-  const pre = pattern.slice(0, star), suf = pattern.slice(star + 1);
-  return name.length >= pre.length + suf.length && name.startsWith(pre) && name.endsWith(suf);
-}
+/** The legacy offloads with an ioctl of their own (the others are bits of ETHTOOL_GFLAGS). */
+const ownIoctl = (l: (typeof LEGACY)[number]): boolean => l.flag === undefined;
 
 export interface FeatureDefs {
   names: string[];
@@ -68,19 +32,17 @@ export function featureDefs(names: string[]): FeatureDefs {
 
 /** Names query as ethtool does it: a few errnos just mean "no named features". */
 function getDefs(dev: Dev): FeatureDefs | { errno: number } {
-  const r = dev.stringSet(ETH_SS.FEATURES, null, true);
-  if (r.ok) return featureDefs(r.names);
-  if (r.errno === EOPNOTSUPP || r.errno === EINVAL || r.errno === EPERM) return featureDefs([]);
+  const r = ops.stringSet(dev, ETH_SS.FEATURES, { fallback: null, nulTerminate: true });
+  if (r.ok) return featureDefs(r.v);
+  if (r.errno === ERRNO.EOPNOTSUPP || r.errno === ERRNO.EINVAL || r.errno === ERRNO.EPERM) return featureDefs([]);
   return { errno: r.errno };
 }
 
-export interface FeatureState {
+export interface FeatureState extends FeatureWords {
   /** Legacy state word (ethtool's "off_flags"). */
   legacy: number;
-  available: Uint32Array; requested: Uint32Array; active: Uint32Array; neverChanged: Uint32Array;
 }
 
-const bit = (words: Uint32Array, i: number): boolean => ((words[i >> 5] >>> (i & 31)) & 1) === 1;
 
 /** Read legacy ioctls, GFLAGS and GFEATURES; null when every one of them failed. */
 function getState(ctx: Ctx, defs: FeatureDefs): FeatureState | null {
@@ -88,42 +50,33 @@ function getState(ctx: Ctx, defs: FeatureDefs): FeatureState | null {
   let allFailed = true;
   let legacy = 0;
   for (const l of LEGACY) {
-    if (!l.getCmd) continue;
-    const { r, data } = dev.value(l.getCmd);
+    if (!ownIoctl(l)) continue;
+    const { r, data } = ops.value(dev, l.getCmd);
     if (r < 0) {
-      if (-r === EOPNOTSUPP && l.getCmd === ETHTOOL.GUFO) continue;
+      if (-r === ERRNO.EOPNOTSUPP && l.getCmd === ETHTOOL.GUFO) continue;
       out.err(`Cannot get device ${l.long} settings: ${strerror(-r)}\n`);
     } else {
       if (data) legacy |= l.bit;
       allFailed = false;
     }
   }
-  const flags = dev.value(ETHTOOL.GFLAGS);
+  const flags = ops.value(dev, ETHTOOL.GFLAGS);
   if (flags.r < 0) out.perror('Cannot get device flags', -flags.r);
   else {
     legacy |= flags.data & FLAG_MASK;
     allFailed = false;
   }
   const blocks = Math.ceil(defs.names.length / 32);
-  const st: FeatureState = {
+  let st: FeatureState = {
     legacy, available: new Uint32Array(blocks), requested: new Uint32Array(blocks),
     active: new Uint32Array(blocks), neverChanged: new Uint32Array(blocks),
   };
   if (defs.names.length > 0) {
-    const G = S.ethtool_gfeatures;
-    const buf = request(G, ETHTOOL.GFEATURES, blocks * 16);
-    view(buf).setUint32(4, blocks, true);
-    const r = dev.ioctl(buf);
-    if (r < 0) out.perror('Cannot get device generic features', -r);
+    const w = ops.getFeatures(dev, defs.names.length);
+    if (!w.ok) out.perror('Cannot get device generic features', w.errno);
     else {
-      const dv = view(buf);
-      for (let b = 0; b < blocks; b++) {
-        const o = G.flex!.offset + 16 * b;
-        st.available[b] = dv.getUint32(o, true);
-        st.requested[b] = dv.getUint32(o + 4, true);
-        st.active[b] = dv.getUint32(o + 8, true);
-        st.neverChanged[b] = dv.getUint32(o + 12, true);
-      }
+      const { size: _size, ...words } = w.v;
+      st = { legacy, ...words };
       allFailed = false;
     }
   }
@@ -156,7 +109,7 @@ export function dumpFeatures(defs: FeatureDefs, st: FeatureState, ref: FeatureSt
   };
   let modernUfo: boolean | null = null;
   LEGACY.forEach((l, i) => {
-    if (defs.matched[i] === 0 && l.getCmd === ETHTOOL.GUFO && (modernUfo ??= kernelAtLeast(4, 14))) return;
+    if (defs.matched[i] === 0 && l.short === 'ufo' && (modernUfo ??= kernelAtLeast(4, 14))) return;
     let indent = '';
     if (defs.matched[i] !== 1 && (!ref || ((st.legacy ^ ref.legacy) & l.bit))) {
       const on = (st.legacy & l.bit) !== 0;
@@ -254,15 +207,7 @@ export function set(ctx: Ctx): number {
       }
       if (fixed) out.err(`Cannot change ${l.long}\n`);
     });
-    const F = S.ethtool_sfeatures;
-    const buf = request(F, ETHTOOL.SFEATURES, blocks * 8);
-    const dv = view(buf);
-    dv.setUint32(4, blocks, true);
-    for (let b = 0; b < blocks; b++) {
-      dv.setUint32(F.flex!.offset + 8 * b, valid[b], true);
-      dv.setUint32(F.flex!.offset + 8 * b + 4, requested[b], true);
-    }
-    const r = dev.ioctl(buf);
+    const r = ops.setFeatures(dev, valid, requested);
     if (r < 0) {
       out.perror('Cannot set device feature settings', -r);
       return 1;
@@ -295,26 +240,21 @@ export function set(ctx: Ctx): number {
 
 /** Kernels without named features: one legacy set ioctl per offload, then the flags word. */
 function setLegacy(ctx: Ctx, wanted: number, mask: number): number {
-  const SET: Record<string, number> = {
-    rx: ETHTOOL.SRXCSUM, tx: ETHTOOL.STXCSUM, sg: ETHTOOL.SSG, tso: ETHTOOL.STSO,
-    ufo: ETHTOOL.SUFO, gso: ETHTOOL.SGSO, gro: ETHTOOL.SGRO,
-  };
   for (const l of LEGACY) {
-    if (!l.getCmd || !(mask & l.bit)) continue;
-    const { r } = ctx.dev.value(SET[l.short], wanted & l.bit ? 1 : 0);
+    if (!ownIoctl(l) || !(mask & l.bit)) continue;
+    const { r } = ops.value(ctx.dev, l.setCmd, wanted & l.bit ? 1 : 0);
     if (r < 0) {
       ctx.out.err(`Cannot set device ${l.long} settings: ${strerror(-r)}\n`);
       return 1;
     }
   }
   if (mask & FLAG_MASK) {
-    const g = ctx.dev.value(ETHTOOL.GFLAGS);
+    const g = ops.value(ctx.dev, ETHTOOL.GFLAGS);
     if (g.r < 0) {
       ctx.out.perror('Cannot get device flag settings', -g.r);
       return 91;
     }
-    const data = (g.data & ~(mask & FLAG_MASK)) | (wanted & FLAG_MASK);
-    const s = ctx.dev.value(ETHTOOL.SFLAGS, data >>> 0);
+    const s = ops.value(ctx.dev, ETHTOOL.SFLAGS, ((g.data & ~(mask & FLAG_MASK)) | (wanted & FLAG_MASK)) >>> 0);
     if (s.r < 0) {
       ctx.out.perror('Cannot set device flag settings', -s.r);
       return 92;

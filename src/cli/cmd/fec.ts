@@ -1,17 +1,18 @@
 /** --show-fec and --set-fec: ETHTOOL_GFECPARAM / ETHTOOL_SFECPARAM (struct ethtool_fecparam). */
-import type { Ctx } from '../run';
-import { badArgs } from '../run';
+import type { Ctx } from '../ctx';
+import { badArgs } from '../ctx';
 import * as S from '../../ethtool/structs';
-import { ETHTOOL } from '../../ethtool/constants';
+import { ETHTOOL, FEC } from '../../ethtool/constants';
+import * as ops from '../../ethtool/ops';
 
-/** ETHTOOL_FEC_* bits (uapi enum ethtool_fec_config_bits), in the order they are printed. */
+/** The FEC encodings as ethtool names them, in the order it prints them. */
 export const FEC_ENCODINGS: readonly { bit: number; name: string; arg: string | null }[] = [
-  { bit: 1 << 0, name: 'None', arg: null },
-  { bit: 1 << 1, name: 'Auto', arg: 'auto' },
-  { bit: 1 << 2, name: 'Off', arg: 'off' },
-  { bit: 1 << 4, name: 'BaseR', arg: 'baser' },
-  { bit: 1 << 3, name: 'RS', arg: 'rs' },
-  { bit: 1 << 5, name: 'LLRS', arg: 'llrs' },
+  { bit: FEC.NONE, name: 'None', arg: null },
+  { bit: FEC.AUTO, name: 'Auto', arg: 'auto' },
+  { bit: FEC.OFF, name: 'Off', arg: 'off' },
+  { bit: FEC.BASER, name: 'BaseR', arg: 'baser' },
+  { bit: FEC.RS, name: 'RS', arg: 'rs' },
+  { bit: FEC.LLRS, name: 'LLRS', arg: 'llrs' },
 ];
 
 function names(mask: number): string[] {
@@ -20,7 +21,7 @@ function names(mask: number): string[] {
 
 /** --show-fec: one GET; any failure is the perror line and exit 255 (ethtool returns -1). */
 export function show(ctx: Ctx): number {
-  const got = ctx.dev.get(S.ethtool_fecparam, ETHTOOL.GFECPARAM);
+  const got = ops.getStruct(ctx.dev, S.ethtool_fecparam, ETHTOOL.GFECPARAM);
   if (!got.ok) {
     ctx.out.perror('Cannot get FEC settings', got.errno);
     return 255;
@@ -48,7 +49,7 @@ export function set(ctx: Ctx): number {
     mask |= e.bit;
   }
   if (mask === 0) return badArgs(ctx.out);
-  const r = ctx.dev.set(S.ethtool_fecparam, ETHTOOL.SFECPARAM, { active_fec: 0, fec: mask, reserved: 0 });
+  const r = ops.setStruct(ctx.dev, S.ethtool_fecparam, ETHTOOL.SFECPARAM, { active_fec: 0, fec: mask, reserved: 0 });
   if (r < 0) {
     ctx.out.perror('Cannot set FEC settings', -r);
     return 255;

@@ -1,6 +1,5 @@
 /** -h/--help and --version (both ignore further arguments, print to stdout, exit 0). */
-import type { Ctx } from '../run';
-import { OPTIONS } from '../options';
+import type { Ctx } from '../ctx';
 import { COALESCE, keyRows } from './params';
 
 export const VERSION = '0.1.0';
@@ -16,15 +15,15 @@ export function version(ctx: Ctx): number {
 export function help(ctx: Ctx): number {
   const lines: string[] = [`ethkit version ${VERSION} (command line of ${COMPATIBLE}, ioctl interface)`, 'Usage:'];
   const json: { options: string[]; description: string; implemented: boolean; arguments: string[] }[] = [];
-  for (const row of OPTIONS) {
+  for (const row of ctx.options) {
     const opts = row.names.join('|');
     const dev = row.noDevice ? '' : ' DEVNAME';
-    const note = row.handler ? '' : '  (not implemented)';
+    const note = row.implemented ? '' : '  (not implemented)';
     lines.push(`        ethkit [ FLAGS ] ${opts}${dev}\t${row.help}${note}`);
     let synopsis = row.synopsis ?? [];
     if (row.names.includes('-C')) synopsis = keyRows(COALESCE).map(r => r.kind === 'bool' ? `[ ${r.key} on|off ]` : `[ ${r.key} N ]`);
     for (const s of synopsis) lines.push(`\t\t${s}`);
-    json.push({ options: [...row.names], description: row.help, implemented: row.handler !== null, arguments: [...synopsis] });
+    json.push({ options: [...row.names], description: row.help, implemented: row.implemented, arguments: [...synopsis] });
   }
   lines.push(
     '        ethkit [ FLAGS ] --top [ DEVNAME ... ]\tLive per-queue counters (terminal UI)',

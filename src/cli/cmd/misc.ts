@@ -1,11 +1,10 @@
 /** -i (driver information), -P (permanent address), -r (restart autoneg), -p (identify). */
-import type { Ctx } from '../run';
-import { badArgs } from '../run';
+import type { Ctx } from '../ctx';
+import { badArgs } from '../ctx';
 import * as S from '../../ethtool/structs';
 import { ETHTOOL } from '../../ethtool/constants';
-import { request } from '../../ethtool/layout';
-import { view } from '../dev';
-import { parseInt32 } from '../parse';
+import * as ops from '../../ethtool/ops';
+import { parseInt32 } from '../../common/numbers';
 import type { JsonValue } from '../json';
 
 /** -i lines: label (also the JSON name), drvinfo member, and how it is shown. */
@@ -23,7 +22,7 @@ const DRIVER_ROWS: readonly { label: string; field: string; kind: 'string' | 'ye
 ];
 
 export function driver(ctx: Ctx): number {
-  const got = ctx.dev.get<Record<string, string | number>>(S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
+  const got = ops.getStruct<Record<string, string | number>>(ctx.dev, S.ethtool_drvinfo, ETHTOOL.GDRVINFO);
   if (!got.ok) {
     ctx.out.perror('Cannot get driver information', got.errno);
     return 71;
@@ -45,27 +44,21 @@ export function driver(ctx: Ctx): number {
   return 0;
 }
 
-const MAX_ADDR_LEN = 32;
-
 /** -P: any arguments after the device name are ignored, as ethtool does. */
 export function permaddr(ctx: Ctx): number {
-  const P = S.ethtool_perm_addr;
-  const buf = request(P, ETHTOOL.GPERMADDR, MAX_ADDR_LEN);
-  view(buf).setUint32(4, MAX_ADDR_LEN, true);
-  const r = ctx.dev.ioctl(buf);
-  if (r < 0) {
-    ctx.out.perror('Cannot read permanent address', -r);
+  const got = ops.getPermAddr(ctx.dev);
+  if (!got.ok) {
+    ctx.out.perror('Cannot read permanent address', got.errno);
     return 255;
   }
-  const size = Math.min(view(buf).getUint32(4, true), MAX_ADDR_LEN);
-  const bytes = Array.from(buf.subarray(P.flex!.offset, P.flex!.offset + size), x => x.toString(16).padStart(2, '0'));
+  const bytes = Array.from(got.v, x => x.toString(16).padStart(2, '0'));
   ctx.out.print('Permanent address:' + bytes.map((x, i) => (i === 0 ? ' ' : ':') + x).join('') + '\n');
   ctx.out.object({ ifname: ctx.devname, 'permanent-address': bytes.join(':') });
   return 0;
 }
 
 export function negotiate(ctx: Ctx): number {
-  const { r } = ctx.dev.value(ETHTOOL.NWAY_RST);
+  const { r } = ops.value(ctx.dev, ETHTOOL.NWAY_RST);
   if (r < 0) {
     ctx.out.perror('Cannot restart autonegotiation', -r);
     return 255;
@@ -83,7 +76,7 @@ export function identify(ctx: Ctx): number {
     if (v === null) return badArgs(ctx.out);
     seconds = v;
   }
-  const { r } = ctx.dev.value(ETHTOOL.PHYS_ID, seconds >>> 0);
+  const { r } = ops.value(ctx.dev, ETHTOOL.PHYS_ID, seconds >>> 0);
   if (r < 0) {
     ctx.out.perror('Cannot identify NIC', -r);
     return 255;

@@ -2,73 +2,18 @@
  * The settings page (`ethkit DEV`) and -s/--change: link settings (GLINKSETTINGS, or the
  * legacy GSET), wake-on-LAN, message level and link state.
  */
-import type { Ctx } from '../run';
-import { badArgs } from '../run';
-import type { Dev } from '../dev';
-import { view } from '../dev';
+import type { Ctx } from '../ctx';
+import { badArgs } from '../ctx';
 import * as S from '../../ethtool/structs';
-import { ETHTOOL } from '../../ethtool/constants';
-import { request, decode } from '../../ethtool/layout';
-import { LINK_MODES, BIT, PORT_BITS, FEC_BITS, KNOWN_BITS, testBit } from '../linkmodes';
-import { parseInt32, parseUnsigned, parseOnOff } from '../parse';
+import { ETHTOOL, PORT, DUPLEX, XCVR, AUTONEG, ETH_TP_MDI, WAKE, LINK_MODE_MASK_MAX_KERNEL_NU32 } from '../../ethtool/constants';
+import * as ops from '../../ethtool/ops';
+import type { LinkRead } from '../../ethtool/ops';
+import { ERRNO } from '../../ethtool/errno';
+import { LINK_MODES, BIT, PORT_BITS, FEC_BITS, KNOWN_BITS, testBit } from '../../ethtool/linkmodes';
+import { parseInt32, parseUnsigned, parseOnOff } from '../../common/numbers';
 import type { JsonValue } from '../json';
 
-const EOPNOTSUPP = 95;
-const MAX_NWORDS = 127;
-
-// ---- reading link settings ----------------------------------------------------------------
-
-export interface Link {
-  legacy: boolean;
-  /** The request buffer as the kernel filled it (reused for the SET). */
-  buf: Uint8Array;
-  nwords: number;
-  speed: number; duplex: number; port: number; phyad: number; transceiver: number;
-  autoneg: number; mdix: number; mdixCtrl: number;
-  supported: number[]; advertising: number[]; lp: number[];
-}
-
-const L = S.ethtool_link_settings;
-const C = S.ethtool_cmd;
-
-/** GLINKSETTINGS (with its nwords handshake), else GSET — as ethtool's ioctl path. */
-export function readLink(dev: Dev): Link | { errno: number } {
-  const room = 3 * MAX_NWORDS * 4;
-  const probe = request(L, ETHTOOL.GLINKSETTINGS, room);
-  let r = dev.ioctl(probe);
-  const nwOff = L.byName.link_mode_masks_nwords.offset;
-  if (r >= 0 && view(probe).getInt8(nwOff) < 0 && view(probe).getUint32(0, true) === ETHTOOL.GLINKSETTINGS) {
-    const n = -view(probe).getInt8(nwOff);
-    const buf = request(L, ETHTOOL.GLINKSETTINGS, room);
-    view(buf).setInt8(nwOff, n);
-    r = dev.ioctl(buf);
-    const got = view(buf).getInt8(nwOff);
-    if (r >= 0 && got > 0 && view(buf).getUint32(0, true) === ETHTOOL.GLINKSETTINGS) {
-      const d = decode(L, buf) as Record<string, number>;
-      const words = (k: number): number[] => {
-        const out: number[] = [];
-        for (let i = 0; i < got; i++) out.push(view(buf).getUint32(L.flex!.offset + 4 * (k * got + i), true));
-        return out;
-      };
-      return {
-        legacy: false, buf, nwords: got,
-        speed: d.speed, duplex: d.duplex, port: d.port, phyad: d.phy_address, transceiver: d.transceiver,
-        autoneg: d.autoneg, mdix: d.eth_tp_mdix, mdixCtrl: d.eth_tp_mdix_ctrl,
-        supported: words(0), advertising: words(1), lp: words(2),
-      };
-    }
-  }
-  const buf = request(C, ETHTOOL.GSET);
-  const g = dev.ioctl(buf);
-  if (g < 0) return { errno: -g };
-  const c = decode(C, buf) as Record<string, number>;
-  return {
-    legacy: true, buf, nwords: 1,
-    speed: ((c.speed_hi << 16) | c.speed) >>> 0, duplex: c.duplex, port: c.port, phyad: c.phy_address,
-    transceiver: c.transceiver, autoneg: c.autoneg, mdix: c.eth_tp_mdix, mdixCtrl: c.eth_tp_mdix_ctrl,
-    supported: [c.supported], advertising: [c.advertising], lp: [c.lp_advertising],
-  };
-}
+const EOPNOTSUPP = ERRNO.EOPNOTSUPP;
 
 // ---- the settings page ---------------------------------------------------------------------
 
@@ -111,53 +56,53 @@ function linkCaps(prefix: string, anPrefix: string, mask: number[], json: Record
 }
 
 const PORT_NAMES: Record<number, string> = {
-  0x00: 'Twisted Pair', 0x01: 'AUI', 0x02: 'MII', 0x03: 'FIBRE', 0x04: 'BNC', 0x05: 'Direct Attach Copper',
-  0xef: 'None', 0xff: 'Other',
+  [PORT.TP]: 'Twisted Pair', [PORT.AUI]: 'AUI', [PORT.MII]: 'MII', [PORT.FIBRE]: 'FIBRE', [PORT.BNC]: 'BNC',
+  [PORT.DA]: 'Direct Attach Copper', [PORT.NONE]: 'None', [PORT.OTHER]: 'Other',
 };
 
 function mdixText(ctrl: number, st: number): string {
-  if (ctrl === 1) return 'off (forced)';
-  if (ctrl === 2) return 'on (forced)';
-  return (st === 1 ? 'off' : st === 2 ? 'on' : 'Unknown') + (ctrl === 3 ? ' (auto)' : '');
+  if (ctrl === ETH_TP_MDI.MDI) return 'off (forced)';
+  if (ctrl === ETH_TP_MDI.X) return 'on (forced)';
+  return (st === ETH_TP_MDI.MDI ? 'off' : st === ETH_TP_MDI.X ? 'on' : 'Unknown') + (ctrl === ETH_TP_MDI.AUTO ? ' (auto)' : '');
 }
 
-function linkBlock(l: Link, json: Record<string, JsonValue>): string {
+function linkBlock(l: LinkRead, json: Record<string, JsonValue>): string {
   const ports = PORT_BITS.filter(([b]) => testBit(l.supported, b)).map(([, n]) => n);
   json['supported-ports'] = ports;
   let t = `\tSupported ports: [ ${ports.map(p => p + ' ').join('')}]\n`;
   t += linkCaps('Supported', 'Supports', l.supported, json, 'supported');
   t += linkCaps('Advertised', 'Advertised', l.advertising, json, 'advertised');
-  if (l.lp.some(w => w !== 0)) {
-    t += linkCaps('Link partner advertised', 'Link partner advertised', l.lp, json, 'link-partner-advertised');
+  if (l.lp_advertising.some(w => w !== 0)) {
+    t += linkCaps('Link partner advertised', 'Link partner advertised', l.lp_advertising, json, 'link-partner-advertised');
   }
   const unknownSpeed = l.speed === 0 || l.speed === 0xffff || l.speed === 0xffffffff;
   t += `\tSpeed: ${unknownSpeed ? 'Unknown!' : `${l.speed}Mb/s`}\n`;
   json.speed = unknownSpeed ? null : l.speed;
-  const duplex = l.duplex === 0 ? 'Half' : l.duplex === 1 ? 'Full' : null;
+  const duplex = l.duplex === DUPLEX.HALF ? 'Half' : l.duplex === DUPLEX.FULL ? 'Full' : null;
   t += `\tDuplex: ${duplex ?? `Unknown! (${l.duplex})`}\n`;
   json.duplex = duplex ?? 'Unknown';
   const port = PORT_NAMES[l.port];
   t += `\tPort: ${port ?? `Unknown! (${l.port})`}\n`;
   json.port = port ?? 'Unknown';
-  t += `\tPHYAD: ${l.phyad}\n`;
-  json.phyad = l.phyad;
-  const xcvr = l.transceiver === 0 ? 'internal' : l.transceiver === 1 ? 'external' : 'Unknown!';
+  t += `\tPHYAD: ${l.phy_address}\n`;
+  json.phyad = l.phy_address;
+  const xcvr = l.transceiver === XCVR.INTERNAL ? 'internal' : l.transceiver === XCVR.EXTERNAL ? 'external' : 'Unknown!';
   t += `\tTransceiver: ${xcvr}\n`;
   json.transceiver = xcvr === 'Unknown!' ? 'Unknown' : xcvr;
-  t += `\tAuto-negotiation: ${l.autoneg === 0 ? 'off' : 'on'}\n`;
-  json['auto-negotiation'] = l.autoneg !== 0;
-  if (l.port === 0) {
-    t += `\tMDI-X: ${mdixText(l.mdixCtrl, l.mdix)}\n`;
-    json['mdi-x'] = mdixText(l.mdixCtrl, l.mdix);
+  t += `\tAuto-negotiation: ${l.autoneg === AUTONEG.DISABLE ? 'off' : 'on'}\n`;
+  json['auto-negotiation'] = l.autoneg !== AUTONEG.DISABLE;
+  if (l.port === PORT.TP) {
+    t += `\tMDI-X: ${mdixText(l.eth_tp_mdix_ctrl, l.eth_tp_mdix)}\n`;
+    json['mdi-x'] = mdixText(l.eth_tp_mdix_ctrl, l.eth_tp_mdix);
   }
   return t;
 }
 
 /** Wake-on-LAN letters in ethtool's order; "d" (disabled) for none. */
 const WOL_LETTERS: readonly [string, number][] = [
-  ['p', 0x01], ['u', 0x02], ['m', 0x04], ['b', 0x08], ['a', 0x10], ['g', 0x20], ['s', 0x40], ['f', 0x80],
+  ['p', WAKE.PHY], ['u', WAKE.UCAST], ['m', WAKE.MCAST], ['b', WAKE.BCAST], ['a', WAKE.ARP], ['g', WAKE.MAGIC],
+  ['s', WAKE.MAGICSECURE], ['f', WAKE.FILTER],
 ];
-const WAKE_MAGICSECURE = 0x40;
 
 export function wolText(v: number): string {
   if (v === 0) return 'd';
@@ -187,20 +132,20 @@ export function show(ctx: Ctx): number {
   let text = `Settings for ${ctx.devname}:\n`;
   let allFailed = true;
 
-  const link = readLink(dev);
-  if (!('errno' in link)) {
-    text += linkBlock(link, json);
+  const link = ops.readLink(dev);
+  if (link.ok) {
+    text += linkBlock(link.v, json);
     allFailed = false;
   } else if (link.errno !== EOPNOTSUPP) {
     out.perror('Cannot get device settings', link.errno);
   }
 
-  const wol = dev.get<Record<string, number & number[]>>(S.ethtool_wolinfo, ETHTOOL.GWOL);
+  const wol = ops.getStruct<Record<string, number & number[]>>(dev, S.ethtool_wolinfo, ETHTOOL.GWOL);
   if (wol.ok) {
     text += `\tSupports Wake-on: ${wolText(wol.v.supported)}\n\tWake-on: ${wolText(wol.v.wolopts)}\n`;
     json['supports-wake-on'] = wolText(wol.v.supported);
     json['wake-on'] = wolText(wol.v.wolopts);
-    if (wol.v.supported & WAKE_MAGICSECURE) {
+    if (wol.v.supported & WAKE.MAGICSECURE) {
       const pass = (wol.v.sopass as number[]).map(x => x.toString(16).padStart(2, '0')).join(':');
       text += `        SecureOn password: ${pass}\n`;
       json['secureon-password'] = pass;
@@ -210,7 +155,7 @@ export function show(ctx: Ctx): number {
     out.perror('Cannot get wake-on-lan settings', wol.errno);
   }
 
-  const msg = dev.value(ETHTOOL.GMSGLVL);
+  const msg = ops.value(dev, ETHTOOL.GMSGLVL);
   if (msg.r >= 0) {
     text += msglvlBlock(msg.data, json);
     allFailed = false;
@@ -218,7 +163,7 @@ export function show(ctx: Ctx): number {
     out.perror('Cannot get message level', -msg.r);
   }
 
-  const lk = dev.value(ETHTOOL.GLINK);
+  const lk = ops.value(dev, ETHTOOL.GLINK);
   if (lk.r >= 0) {
     text += `\tLink detected: ${lk.data ? 'yes' : 'no'}\n`;
     json['link-detected'] = lk.data !== 0;
@@ -241,11 +186,11 @@ export function show(ctx: Ctx): number {
 
 /** -s keys whose value is one word of a fixed set: key → value word → kernel value. */
 const CHOICES: Record<string, Record<string, number>> = {
-  duplex: { half: 0, full: 1 },
-  port: { tp: 0x00, aui: 0x01, bnc: 0x04, mii: 0x02, fibre: 0x03 },
-  mdix: { auto: 3, on: 2, off: 1 },
-  autoneg: { on: 1, off: 0 },
-  xcvr: { internal: 0, external: 1 },
+  duplex: { half: DUPLEX.HALF, full: DUPLEX.FULL },
+  port: { tp: PORT.TP, aui: PORT.AUI, bnc: PORT.BNC, mii: PORT.MII, fibre: PORT.FIBRE },
+  mdix: { auto: ETH_TP_MDI.AUTO, on: ETH_TP_MDI.X, off: ETH_TP_MDI.MDI },
+  autoneg: { on: AUTONEG.ENABLE, off: AUTONEG.DISABLE },
+  xcvr: { internal: XCVR.INTERNAL, external: XCVR.EXTERNAL },
 };
 
 /** The -s parse table: key → how its value is read. Order matters only for "not setting". */
@@ -267,7 +212,7 @@ const LINK_KEYS = new Set(['speed', 'duplex', 'port', 'mdix', 'autoneg', 'advert
 export function parseAdvertise(s: string): number[] | null {
   let h = s;
   if (h.length > 2 && (h.startsWith('0x') || h.startsWith('0X'))) h = h.slice(2);
-  if (!/^[0-9a-fA-F]*$/.test(h) || h.length > MAX_NWORDS * 8) return null;
+  if (!/^[0-9a-fA-F]*$/.test(h) || h.length > LINK_MODE_MASK_MAX_KERNEL_NU32 * 8) return null;
   const words: number[] = [];
   for (let end = h.length; end > 0; end -= 8) words.push(parseInt(h.slice(Math.max(0, end - 8), end), 16) >>> 0);
   return words;
@@ -404,12 +349,12 @@ export function change(ctx: Ctx): number {
 
   if ([...w.given].some(k => LINK_KEYS.has(k))) {
     let errno = 0;
-    const link = readLink(dev);
-    if ('errno' in link) {
+    const link = ops.readLink(dev);
+    if (!link.ok) {
       out.perror('Cannot get current device settings', link.errno);
       errno = link.errno;
     } else {
-      errno = setLink(ctx, link, w);
+      errno = setLink(ctx, link.v, w);
     }
     const linkGiven = [...w.given].filter(k => LINK_KEYS.has(k));
     if (errno) {
@@ -422,14 +367,14 @@ export function change(ctx: Ctx): number {
 
   if (w.given.has('wol') || w.given.has('sopass')) {
     const keys = ['wol', 'sopass'].filter(k => w.given.has(k));
-    const got = dev.get<Record<string, number & number[]>>(S.ethtool_wolinfo, ETHTOOL.GWOL);
+    const got = ops.getStruct<Record<string, number & number[]>>(dev, S.ethtool_wolinfo, ETHTOOL.GWOL);
     let ok = false;
     if (!got.ok) out.perror('Cannot get current wake-on-lan settings', got.errno);
     else {
       const v: Record<string, number | number[]> = { ...got.v };
       if (w.wol !== undefined) v.wolopts = w.wol;
       if (w.sopass) v.sopass = w.sopass;
-      const r = dev.set(S.ethtool_wolinfo, ETHTOOL.SWOL, v as Record<string, number>);
+      const r = ops.setStruct(dev, S.ethtool_wolinfo, ETHTOOL.SWOL, v);
       if (r < 0) out.perror('Cannot set new wake-on-lan settings', -r);
       else ok = true;
     }
@@ -441,12 +386,12 @@ export function change(ctx: Ctx): number {
   }
 
   if (w.msglvl) {
-    const g = dev.value(ETHTOOL.GMSGLVL);
+    const g = ops.value(dev, ETHTOOL.GMSGLVL);
     if (g.r < 0) {
       out.perror('Cannot get msglvl', -g.r);
       failed.push('msglvl');
     } else {
-      const s = dev.value(ETHTOOL.SMSGLVL, ((g.data & ~w.msglvl.mask) | w.msglvl.wanted) >>> 0);
+      const s = ops.value(dev, ETHTOOL.SMSGLVL, ((g.data & ~w.msglvl.mask) | w.msglvl.wanted) >>> 0);
       if (s.r < 0) {
         out.perror('Cannot set new msglvl', -s.r);
         failed.push('msglvl');
@@ -458,36 +403,32 @@ export function change(ctx: Ctx): number {
 }
 
 /** Apply the link keys to what was read and write it back; 0 or the errno to report. */
-function setLink(ctx: Ctx, link: Link, w: SsetWanted): number {
+function setLink(ctx: Ctx, link: LinkRead, w: SsetWanted): number {
   const { out } = ctx;
   const n = link.nwords;
   let adv = link.advertising.slice();
-  const speed = w.speed ?? link.speed;
-  const duplex = w.duplex ?? link.duplex;
-  const port = w.port ?? link.port;
-  let mdixCtrl = link.mdixCtrl;
+  let mdixCtrl = link.eth_tp_mdix_ctrl;
   if (w.mdix !== undefined) {
-    if (link.mdixCtrl !== 0) mdixCtrl = w.mdix;
+    if (link.eth_tp_mdix_ctrl !== ETH_TP_MDI.INVALID) mdixCtrl = w.mdix;
     else out.err('setting MDI not supported\n');
   }
   const autoneg = w.autoneg ?? link.autoneg;
-  const phyad = w.phyad ?? link.phyad;
 
   // Advertising: a mask given outright, one mode for (speed, duplex), or with "autoneg on"
   // every supported mode.
   const modeBit = w.advertise === undefined && w.speed !== undefined && w.duplex !== undefined
     ? SPEED_DUPLEX_MODE[`${w.speed}/${w.duplex}`] : undefined;
   // Said even when an explicit "advertise" mask is applied: ethtool only looks for a mode.
-  if ((w.speed !== undefined || w.duplex !== undefined) && autoneg !== 0 && modeBit === undefined) {
+  if ((w.speed !== undefined || w.duplex !== undefined) && autoneg !== AUTONEG.DISABLE && modeBit === undefined) {
     let m = 'Cannot advertise';
     if (w.speed !== undefined && w.speed >= 0) m += ` speed ${w.speed}`;
-    if (w.duplex !== undefined) m += ` duplex ${w.duplex === 1 ? 'full' : 'half'}`;
+    if (w.duplex !== undefined) m += ` duplex ${w.duplex === DUPLEX.FULL ? 'full' : 'half'}`;
     out.err(m + '\n');
   }
 
   const ALL = allModesMask();
   const clearModes = (words: number[]): number[] => words.map((x, i) => (x & ~(ALL[i] ?? 0)) >>> 0);
-  if (w.autoneg === 1 && w.advertise === undefined && modeBit === undefined) {
+  if (w.autoneg === AUTONEG.ENABLE && w.advertise === undefined && modeBit === undefined) {
     adv = clearModes(adv).map((x, i) => (x | (link.supported[i] & (ALL[i] ?? 0))) >>> 0);
     const unknown = link.supported.some((x, i) => {
       const known = i < 2 ? 0xffffffff : i === 2 ? (1 << (KNOWN_BITS - 64)) - 1 : 0;
@@ -500,43 +441,17 @@ function setLink(ctx: Ctx, link: Link, w: SsetWanted): number {
   } else if (w.advertise !== undefined) {
     adv = Array.from({ length: Math.max(n, w.advertise.length) }, (_, i) => w.advertise![i] ?? 0);
   }
-  const buf = link.buf;
-  const dv = view(buf);
-  if (link.legacy) {
-    // Modes above bit 31 do not fit the legacy call: refused without a syscall.
-    if (adv.slice(1).some(x => x !== 0)) {
-      out.perror('Cannot set new settings', ctx.dev.lastErrno);
-      return ctx.dev.lastErrno;
-    }
-    dv.setUint32(0, ETHTOOL.SSET, true);
-    const o = C.byName;
-    dv.setUint16(o.speed.offset, speed & 0xffff, true);
-    dv.setUint16(o.speed_hi.offset, (speed >>> 16) & 0xffff, true);
-    dv.setUint8(o.duplex.offset, duplex);
-    dv.setUint8(o.port.offset, port);
-    dv.setUint8(o.phy_address.offset, phyad & 0xff);
-    if (w.xcvr !== undefined) dv.setUint8(o.transceiver.offset, w.xcvr);
-    dv.setUint8(o.autoneg.offset, autoneg);
-    dv.setUint8(o.eth_tp_mdix_ctrl.offset, mdixCtrl);
-    dv.setUint32(o.advertising.offset, adv[0] >>> 0, true);
-  } else {
-    // The extended call has no transceiver field to set: ethtool refuses "xcvr external"
-    // without issuing it, reporting whatever errno was left over.
-    if (w.xcvr) {
-      out.perror('Cannot set new settings', ctx.dev.lastErrno);
-      return ctx.dev.lastErrno;
-    }
-    dv.setUint32(0, ETHTOOL.SLINKSETTINGS, true);
-    const o = L.byName;
-    dv.setUint32(o.speed.offset, speed >>> 0, true);
-    dv.setUint8(o.duplex.offset, duplex);
-    dv.setUint8(o.port.offset, port);
-    dv.setUint8(o.phy_address.offset, phyad & 0xff);
-    dv.setUint8(o.autoneg.offset, autoneg);
-    dv.setUint8(o.eth_tp_mdix_ctrl.offset, mdixCtrl);
-    for (let i = 0; i < n; i++) dv.setUint32(L.flex!.offset + 4 * (n + i), (adv[i] ?? 0) >>> 0, true);
+  // Refused without a syscall, reporting whatever errno was left over: modes above bit 31 do
+  // not fit the legacy call, and the extended call has no transceiver field to set.
+  if (link.legacy ? adv.slice(1).some(x => x !== 0) : w.xcvr) {
+    out.perror('Cannot set new settings', ctx.dev.lastErrno);
+    return ctx.dev.lastErrno;
   }
-  const r = ctx.dev.ioctl(buf);
+  const r = ops.writeLink(ctx.dev, link, {
+    speed: w.speed ?? link.speed, duplex: w.duplex ?? link.duplex, port: w.port ?? link.port,
+    phy_address: w.phyad ?? link.phy_address, autoneg, eth_tp_mdix_ctrl: mdixCtrl,
+    transceiver: link.legacy ? w.xcvr : undefined, advertising: adv,
+  });
   if (r < 0) {
     out.perror('Cannot set new settings', -r);
     return -r;

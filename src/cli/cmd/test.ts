@@ -1,10 +1,10 @@
 /** -t [online|offline|external_lb]: adapter self-test. Exit 2 when the driver reports FAIL. */
-import type { Ctx } from '../run';
-import { badArgs } from '../run';
-import * as S from '../../ethtool/structs';
-import { ETHTOOL, ETH_SS, ETH_TEST_FL } from '../../ethtool/constants';
-import { request } from '../../ethtool/layout';
-import { view } from '../dev';
+import type { Ctx } from '../ctx';
+import { badArgs } from '../ctx';
+import { ETH_SS, ETH_TEST_FL } from '../../ethtool/constants';
+import * as ops from '../../ethtool/ops';
+import type { JsonValue } from '../json';
+
 
 const MODES: Record<string, number> = {
   offline: ETH_TEST_FL.OFFLINE,
@@ -18,37 +18,38 @@ export function run(ctx: Ctx): number {
   const mode = ctx.args[0] ?? 'offline';
   if (!(mode in MODES)) return badArgs(out);
 
-  const names = ctx.dev.stringSet(ETH_SS.TEST, 'testinfo_len', true);
-  if (!names.ok) {
-    out.perror('Cannot get strings', names.errno);
+  let names: string[];
+  let got: ops.Counted<{ flags: number; results: BigUint64Array }>;
+  for (let attempt = 0; ; attempt++) {
+    const set = ops.stringSet(ctx.dev, ETH_SS.TEST, { fallback: 'testinfo_len', nulTerminate: true });
+    if (!set.ok) {
+      out.perror('Cannot get strings', set.errno);
+      return 74;
+    }
+    names = set.v;
+    got = ops.selfTest(ctx.dev, MODES[mode], names.length);
+    if (got.ok || !('moved' in got) || attempt + 1 >= ops.COUNT_ATTEMPTS) break;
+  }
+  if (!got.ok) {
+    out.perror('Cannot test', got.errno);
     return 74;
   }
-  const n = names.names.length;
-  const T = S.ethtool_test;
-  const buf = request(T, ETHTOOL.TEST, 8 * n);
-  const dv = view(buf);
-  dv.setUint32(4, MODES[mode], true);
-  dv.setUint32(12, n, true);
-  const r = ctx.dev.ioctl(buf);
-  if (r < 0) {
-    out.perror('Cannot test', -r);
-    return 74;
-  }
-  const flags = dv.getUint32(4, true);
+  const n = names.length;
+  const flags = got.v.flags;
   const failed = flags & ETH_TEST_FL.FAILED;
   let text = `The test result is ${failed ? 'FAIL' : 'PASS'}\n`;
-  const json: Record<string, import('../json').JsonValue> = { ifname: ctx.devname, mode, result: failed ? 'FAIL' : 'PASS' };
+  const json: Record<string, JsonValue> = { ifname: ctx.devname, mode, result: failed ? 'FAIL' : 'PASS' };
   if (flags & ETH_TEST_FL.EXTERNAL_LB) {
     const done = (flags & ETH_TEST_FL.EXTERNAL_LB_DONE) !== 0;
     text += `External loopback test was ${done ? '' : 'not '}executed\n`;
     json['external-loopback-executed'] = done;
   }
   if (n) text += 'The test extra info:\n';
-  const tests: import('../json').JsonValue[] = [];
+  const tests: JsonValue[] = [];
   for (let i = 0; i < n; i++) {
-    const v = dv.getInt32(T.flex!.offset + 8 * i, true); // low 32 bits, printed as a signed int
-    text += `${names.names[i]}\t ${v}\n`;
-    tests.push({ name: names.names[i], value: v });
+    const v = Number(BigInt.asIntN(32, got.v.results[i])); // low 32 bits, printed as a signed int
+    text += `${names[i]}\t ${v}\n`;
+    tests.push({ name: names[i], value: v });
   }
   json.tests = tests;
   out.print(text + '\n');

@@ -4,12 +4,12 @@
  * CLI, TUI and profiles can be tested and benchmarked without hardware. Errors can be
  * injected per command, and every request is logged.
  */
-import { Transport } from '../ffi/transport';
-import { decode, encode, StructLayout } from '../ethtool/layout';
-import * as S from '../ethtool/structs';
-import { ETHTOOL, ETH_SS, ETH_TEST_FL, ETHTOOL_F } from '../ethtool/constants';
-import { ERRNO } from './errors';
-import type { Ring, Channels, Pause, Coalesce, WolInfo } from './types';
+import type { Transport } from '../../src/ethtool/transport';
+import { decode, encode, StructLayout } from '../../src/ethtool/layout';
+import * as S from '../../src/ethtool/structs';
+import { ETHTOOL, ETH_SS, ETH_TEST_FL, ETHTOOL_F } from '../../src/ethtool/constants';
+import { ERRNO } from '../../src/ethtool/errno';
+import type { Ring, Channels, Pause, Coalesce, WolInfo } from '../../src/ethtool/types';
 
 export interface SimFeature { name: string; active: boolean; fixed?: boolean; requested?: boolean }
 

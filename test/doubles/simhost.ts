@@ -4,9 +4,10 @@
  * removes rx-N/tx-N and TxRx-N vectors the way a driver does), plus online CPUs, sysctls and
  * routes. Used by tests and the benchmark; fault injection hits its writes via `injector`.
  */
-import { MemFs, FsError } from './hostfs';
-import { SimTransport, SimDevice } from '../device/sim';
-import { formatCpuList, parseCpuList, parseMask } from './cpus';
+import { FsError } from '../../src/common/hostfs';
+import { MemFs } from './memfs';
+import { SimTransport, SimDevice } from './sim';
+import { formatCpuList, parseCpuList, parseMask } from '../../src/profiles/cpus';
 
 export interface SimHostOptions {
   cpus?: number;

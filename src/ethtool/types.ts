@@ -1,4 +1,4 @@
-/** Plain data shapes of the device API; field names are the kernel's. */
+/** Plain data shapes of what the kernel reports (the ops' results, the device API's types); field names are the kernel's. */
 
 export interface DriverInfo {
   driver: string; version: string; fw_version: string; bus_info: string; erom_version: string;

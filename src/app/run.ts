@@ -1,0 +1,112 @@
+/**
+ * The program: ethtool's global flags, then one front end — the ethtool command line, the live
+ * view (--top) or the tuning profiles (--plan, --apply …) — with the process's sinks and, on
+ * first use, the machine's SIOCETHTOOL transport.
+ *
+ * `run(argv, {transport, stdout, stderr, …})` is the whole program minus process plumbing, so
+ * tests drive it in-process with a simulated NIC.
+ */
+import type { Transport } from '../ethtool/transport';
+import { openTransport } from '../ethtool/transport';
+import { FrontEndIo, FrontEndMain, Sink, fdSink, isTerminal } from '../common/io';
+import type { HostFs } from '../common/hostfs';
+import { strtoint } from '../common/numbers';
+import { Out } from '../cli/out';
+import { badArgs } from '../cli/ctx';
+import { runEthtool } from '../cli/run';
+
+export interface RunOptions {
+  /** The device seam; default: the real SIOCETHTOOL transport, opened on first use. */
+  transport?: Transport | (() => Transport);
+  stdout?: Sink;
+  stderr?: Sink;
+  /** Line-buffer stdout (as stdio does on a terminal). Default: block-buffered. */
+  stdoutIsTTY?: boolean;
+  /**
+   * The host filesystem (/proc, /sys) the profile commands read and write. With `transport`
+   * given and no `hostFs` they get a host without any, never the machine's.
+   */
+  hostFs?: HostFs;
+  /** Directory standing in for /sys/class/net (--top). */
+  sysfsNet?: string;
+  /** Environment variables the front ends read (ETHKIT_STATE_DIR, …). Default: process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/** The front ends other than the ethtool command line, by their first argument; each loaded only when it runs. */
+const FRONT_ENDS: readonly { match: (arg: string) => boolean; main: () => FrontEndMain }[] = [
+  { match: a => a === '--top', main: () => (require('../tui/index') as typeof import('../tui/index')).main },
+  {
+    match: a => a.startsWith('--profile') || a === '--plan' || a === '--apply' || a === '--verify' || a === '--rollback',
+    main: () => (require('../profiles/cli') as typeof import('../profiles/cli')).main,
+  },
+];
+
+/** Thrown when the control socket cannot be opened (ethtool: exit 70). */
+class ControlSocketError extends Error {
+  constructor(readonly errno: number) { super('control socket'); }
+}
+
+export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<number> {
+  const stdout = opts.stdout ?? fdSink(1);
+  const stderr = opts.stderr ?? fdSink(2);
+
+  // Global flags, only before the command, any order, repeatable.
+  let i = 0;
+  let json = false;
+  let badFlag = false;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') json = true;
+    else if (a === '-I' || a === '--include-statistics') continue;
+    else if (a === '--debug') {
+      const mask = argv[i + 1];
+      // ethtool checks only that strtoul consumed the whole mask (an overflow is fine).
+      if (mask === undefined || mask === '' || strtoint(mask, 0, true, true) === null) { badFlag = true; break; }
+      i++;
+    } else break;
+  }
+  const out = new Out(stdout, stderr, json, opts.stdoutIsTTY ?? (opts.stdout ? false : isTerminal(1)));
+  if (badFlag) return out.finish(badArgs(out));
+
+  let transport: Transport | null = null;
+  const getTransport = (): Transport => {
+    if (transport) return transport;
+    if (typeof opts.transport === 'function') transport = opts.transport();
+    else if (opts.transport) transport = opts.transport;
+    else {
+      try {
+        transport = openTransport();
+      } catch (e) {
+        const errno = (e as { errno?: unknown }).errno;
+        throw new ControlSocketError(typeof errno === 'number' ? errno : 0);
+      }
+    }
+    return transport;
+  };
+
+  try {
+    const fe = i < argv.length ? FRONT_ENDS.find(f => f.match(argv[i])) : undefined;
+    if (fe) {
+      // Front ends get the same sinks and, when the caller gave them, the same seams.
+      const io: FrontEndIo = {
+        stdout, stderr, terminal: !opts.stdout && !opts.stderr,
+        transport: opts.transport ? getTransport() : undefined,
+        hostFs: opts.hostFs, sysfsNet: opts.sysfsNet, env: opts.env ?? process.env,
+      };
+      const main = fe.main();
+      out.detach();
+      return await main([...argv], io);
+    }
+    return out.finish(await runEthtool(argv, i, out, json, getTransport));
+  } catch (e) {
+    if (e instanceof ControlSocketError) {
+      out.perror('Cannot get control socket', e.errno);
+      return out.finish(70);
+    }
+    throw e;
+  } finally {
+    // The real transport only: an injected one belongs to the caller.
+    if (transport && !opts.transport) (transport as Transport).close();
+  }
+}

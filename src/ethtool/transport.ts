@@ -1,0 +1,31 @@
+/**
+ * The seam between the ops and the kernel, and the one door to the FFI module: every layer
+ * above reaches a transport through here (its type, the interface-name rules, and the real
+ * SIOCETHTOOL transport, loaded only when first opened).
+ */
+import type { Transport } from '../ffi/transport';
+
+export type { Transport } from '../ffi/transport';
+export { IFNAMSIZ, ifnameProblem } from '../ffi/transport';
+
+/** The real transport: one AF_INET control socket through koffi. Throws an error with `errno` if it cannot be opened. */
+export function openTransport(): Transport {
+  const { KoffiTransport } = require('../ffi/koffi') as typeof import('../ffi/koffi');
+  return new KoffiTransport();
+}
+
+/**
+ * One device's side of a transport, as the ops see it: a request buffer in, the kernel's
+ * answer (>= 0) or the negated errno out. The CLI's port also remembers the last errno (ethtool
+ * prints it where it fails without a syscall); Nic's is a plain binding of transport and name.
+ */
+export interface Port {
+  ioctl(buf: Uint8Array): number;
+  /** A buffer the transport passes without copying, ending at a guard page (hot paths, count-sized replies). */
+  alloc?(size: number): Uint8Array;
+}
+
+/** A Port for `ifname` over `t`. */
+export function portOf(t: Transport, ifname: string): Port {
+  return { ioctl: buf => t.ioctl(ifname, buf), alloc: n => t.alloc(n) };
+}
