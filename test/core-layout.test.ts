@@ -6,10 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ALL_LAYOUTS } from '../src/ethtool/structs';
+import * as C from '../src/ethtool/constants';
+import { LINK_MODES, BIT } from '../src/ethtool/linkmodes';
+import { probeConstants } from './helpers/cprobe';
 
 const ROOT = path.resolve(__dirname, '../..');
 const NATIVE = path.join(ROOT, 'native');
@@ -72,3 +75,41 @@ for (const L of ALL_LAYOUTS) {
     if (L.flex) assert.ok(L.flex.offset <= L.size, `${L.cname}.${L.flex.name} starts inside or at the end of the struct`);
   });
 }
+
+// ---- constants and link modes --------------------------------------------------------------
+
+/** Every table of src/ethtool/constants.ts with the C spelling of its members. */
+const CONSTANT_TABLES: [Record<string, number>, (member: string) => string][] = [
+  [C.ETHTOOL, m => `ETHTOOL_${m}`], [C.ETH_SS, m => `ETH_SS_${m}`], [C.ETH_TEST_FL, m => `ETH_TEST_FL_${m}`],
+  [C.ETH_FLAG, m => `ETH_FLAG_${m}`], [C.ETHTOOL_F, m => `ETHTOOL_F_${m}`], [C.WAKE, m => `WAKE_${m}`],
+  [C.DUPLEX, m => `DUPLEX_${m}`], [C.PORT, m => `PORT_${m}`], [C.XCVR, m => `XCVR_${m}`],
+  [C.AUTONEG, m => `AUTONEG_${m}`], [C.ETH_TP_MDI, m => (m === 'MDI' ? 'ETH_TP_MDI' : `ETH_TP_MDI_${m}`)],
+  [C.FEC, m => `ETHTOOL_FEC_${m}`],
+  [{ SPEED_UNKNOWN: C.SPEED_UNKNOWN, SCHAR_MAX: C.LINK_MODE_MASK_MAX_KERNEL_NU32 }, m => m],
+];
+
+/** Link-mode bits: the printed modes and the named flag bits, in the kernel's spelling. */
+const LINK_BITS: [string, number][] = [
+  ...LINK_MODES.map((m): [string, number] => [`ETHTOOL_LINK_MODE_${m.name.replace('/', '_')}_BIT`, m.bit]),
+  ...Object.entries(BIT).map(([k, v]): [string, number] => [`ETHTOOL_LINK_MODE_${k}_BIT`, v]),
+];
+
+test('every command number, flag and enum value of the catalog is the header\'s', () => {
+  const expected = new Map<string, number>();
+  for (const [table, cname] of CONSTANT_TABLES) for (const [m, v] of Object.entries(table)) expected.set(cname(m), v);
+  for (const [n, v] of LINK_BITS) expected.set(n, v);
+  const got = probeConstants(['linux/ethtool.h'], [...expected.keys()]);
+  // A header value of -1 stands for the all-ones u32 the catalog writes (SPEED_UNKNOWN).
+  const wrong = [...expected].filter(([n, v]) => got.get(n) !== BigInt(v) && BigInt.asUintN(32, got.get(n) ?? 0n) !== BigInt(v)).map(([n, v]) => `${n}: ${v}, header ${got.get(n)}`);
+  assert.deepEqual(wrong, []);
+  assert.ok(expected.size >= 230, `${expected.size} constants checked`);
+});
+
+test('the catalog has every SIOCETHTOOL command of the header, and the link-mode table every speed mode', () => {
+  const header = readFileSync(HEADER, 'utf8');
+  const cmds = [...header.matchAll(/#define ETHTOOL_([A-Z_0-9]+)\s+0x[0-9a-f]{8}\b/g)].map(m => m[1]);
+  assert.deepEqual(cmds.filter(c => !(c in C.ETHTOOL)), []);
+  const modes = [...new Set([...header.matchAll(/^\s*ETHTOOL_LINK_MODE_([A-Za-z0-9_]+)_BIT\b/gm)].map(m => m[1]))];
+  const known = new Set(LINK_BITS.map(([n]) => n.slice('ETHTOOL_LINK_MODE_'.length, -'_BIT'.length)));
+  assert.deepEqual(modes.filter(m => !known.has(m)), [], 'link modes of the header that ethtool 6.1 prints but the table lacks');
+});
