@@ -45,10 +45,11 @@ export const NL_SOCKET = {
   POLLIN: 0x001,
   EFD_NONBLOCK: 0o4000,
   EFD_CLOEXEC: 0o2000000,
-  /** sizeof(struct sockaddr_nl), sizeof(struct pollfd) */
-  SOCKADDR_NL_SIZE: 12,
-  POLLFD_SIZE: 8,
 } as const;
+
+/** struct sockaddr_nl and struct pollfd: size and field offsets. */
+export const SOCKADDR_NL = { size: 12, nl_family: 0, nl_pid: 4, nl_groups: 8 } as const;
+export const POLLFD = { size: 8, fd: 0, events: 4, revents: 6 } as const;
 
 const EINTR = 4;
 const EBADF = 9;
@@ -147,12 +148,12 @@ export class KoffiNetlink implements NetlinkTransport {
   private readonly c: NlLibc;
   portId = 0;
   /** sockaddr_nl of the kernel (port 0, no groups): the destination of every send. */
-  private readonly kernelAddr = new Uint8Array(NL_SOCKET.SOCKADDR_NL_SIZE);
+  private readonly kernelAddr = new Uint8Array(SOCKADDR_NL.size);
   /** The source address of the last datagram, and its length (reused by every recv). */
-  private readonly fromAddr = new Uint8Array(NL_SOCKET.SOCKADDR_NL_SIZE);
+  private readonly fromAddr = new Uint8Array(SOCKADDR_NL.size);
   private readonly fromLen = new Uint32Array(1);
   private readonly fromView = new DataView(this.fromAddr.buffer);
-  private readonly pollfd = new Uint8Array(NL_SOCKET.POLLFD_SIZE);
+  private readonly pollfd = new Uint8Array(POLLFD.size);
   private readonly pollView = new DataView(this.pollfd.buffer);
   private readonly intOpt = new Int32Array(1);
   private pending: Promise<number> | null = null;
@@ -170,13 +171,13 @@ export class KoffiNetlink implements NetlinkTransport {
     try {
       if (opts.extAck ?? true) this.setInt(S.NETLINK_EXT_ACK, 1, 'setsockopt(NETLINK_EXT_ACK)');
       if (opts.capAck) this.setInt(S.NETLINK_CAP_ACK, 1, 'setsockopt(NETLINK_CAP_ACK)');
-      new DataView(this.kernelAddr.buffer).setUint16(0, S.AF_NETLINK, true);
-      const local = new Uint8Array(S.SOCKADDR_NL_SIZE);
-      new DataView(local.buffer).setUint16(0, S.AF_NETLINK, true); // nl_pid 0: the kernel picks
+      new DataView(this.kernelAddr.buffer).setUint16(SOCKADDR_NL.nl_family, S.AF_NETLINK, true);
+      const local = new Uint8Array(SOCKADDR_NL.size);
+      new DataView(local.buffer).setUint16(SOCKADDR_NL.nl_family, S.AF_NETLINK, true); // nl_pid 0: the kernel picks
       if ((this.c.bind(this.fd, local, local.byteLength) as number) < 0) this.fail('bind');
-      const len = new Uint32Array([S.SOCKADDR_NL_SIZE]);
+      const len = new Uint32Array([SOCKADDR_NL.size]);
       if ((this.c.getsockname(this.fd, local, len) as number) < 0) this.fail('getsockname');
-      this.portId = new DataView(local.buffer).getUint32(4, true);
+      this.portId = new DataView(local.buffer).getUint32(SOCKADDR_NL.nl_pid, true);
     } catch (e) {
       this.c.close(this.fd);
       this.fd = -1;
@@ -223,10 +224,10 @@ export class KoffiNetlink implements NetlinkTransport {
   /** Wait until the socket is readable, at most `timeoutMs`. 0, -ETIMEDOUT or -errno. */
   private waitReadable(timeoutMs: number): number {
     const deadline = now() + Math.max(0, timeoutMs);
-    this.pollView.setInt32(0, this.fd, true);
-    this.pollView.setInt16(4, NL_SOCKET.POLLIN, true);
+    this.pollView.setInt32(POLLFD.fd, this.fd, true);
+    this.pollView.setInt16(POLLFD.events, NL_SOCKET.POLLIN, true);
     for (;;) {
-      this.pollView.setInt16(6, 0, true);
+      this.pollView.setInt16(POLLFD.revents, 0, true);
       const left = Math.max(0, deadline - now());
       const r = this.c.poll(this.pollfd, 1, Math.min(left, 0x7fffffff)) as number;
       if (r > 0) return 0;
@@ -250,14 +251,14 @@ export class KoffiNetlink implements NetlinkTransport {
         return -errno;
       }
       if (size > buf.byteLength) return size; // still queued: the caller grows its buffer
-      this.fromLen[0] = S.SOCKADDR_NL_SIZE;
+      this.fromLen[0] = SOCKADDR_NL.size;
       const n = Number(this.c.recvfrom(this.fd, buf, buf.byteLength, flags, this.fromAddr, this.fromLen));
       if (n < 0) {
         const errno = koffi.errno();
         if (errno === EINTR) continue;
         return -errno;
       }
-      if (this.fromView.getUint32(4, true) !== 0) continue; // not from the kernel: drop it
+      if (this.fromView.getUint32(SOCKADDR_NL.nl_pid, true) !== 0) continue; // not from the kernel: drop it
       return n;
     }
   }
@@ -270,24 +271,25 @@ export class KoffiNetlink implements NetlinkTransport {
       if (this.efd < 0) return Promise.resolve(-koffi.errno());
     }
     const deadline = timeoutMs === undefined ? Infinity : now() + Math.max(0, timeoutMs);
-    const fds = new Uint8Array(new ArrayBuffer(2 * NL_SOCKET.POLLFD_SIZE));
+    const fds = new Uint8Array(new ArrayBuffer(2 * POLLFD.size));
     const v = new DataView(fds.buffer);
-    v.setInt32(0, this.fd, true);
-    v.setInt16(4, NL_SOCKET.POLLIN, true);
-    v.setInt32(8, this.efd, true);
-    v.setInt16(12, NL_SOCKET.POLLIN, true);
+    const P = POLLFD;
+    v.setInt32(P.fd, this.fd, true);
+    v.setInt16(P.events, NL_SOCKET.POLLIN, true);
+    v.setInt32(P.size + P.fd, this.efd, true);
+    v.setInt16(P.size + P.events, NL_SOCKET.POLLIN, true);
     const addr = Number(koffi.address(fds));
     const p = new Promise<number>((resolve, reject) => {
       const round = (): void => {
-        v.setInt16(6, 0, true);
-        v.setInt16(14, 0, true);
+        v.setInt16(P.revents, 0, true);
+        v.setInt16(P.size + P.revents, 0, true);
         const left = deadline === Infinity ? -1 : Math.min(Math.max(0, deadline - now()), 0x7fffffff);
         this.c.pollAddr.async(addr, 2, left, (err: unknown, r: number) => {
           void fds; // keep the pollfd array alive while the worker uses it
           if (err) return this.settle(() => reject(err));
           if (this.closing || this.fd < 0) return this.settle(() => resolve(-EBADF));
           if (r === 0) return this.settle(() => resolve(-ETIMEDOUT));
-          if (r < 0 || (v.getInt16(6, true) & NL_SOCKET.POLLIN) === 0) return round(); // interrupted
+          if (r < 0 || (v.getInt16(P.revents, true) & NL_SOCKET.POLLIN) === 0) return round(); // interrupted
           const n = this.take(buf, NL_SOCKET.MSG_DONTWAIT);
           if (n === -EAGAIN) return round();
           this.settle(() => resolve(n));

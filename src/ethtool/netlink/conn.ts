@@ -12,7 +12,7 @@
  */
 import type { NetlinkTransport } from '../../ffi/netlink';
 import { Ack, Extack, NlMessage, parseAck, parseDone, parseMessages } from './message';
-import { NLM_F, NLMSG } from './constants';
+import { NLM_F, NLMSG, NLMSGHDR } from './constants';
 import { Writer } from './tlv';
 
 export const ETIMEDOUT = 110;
@@ -59,8 +59,9 @@ export class NetlinkConnection {
    */
   transact(msg: Uint8Array, onMessage: (m: NlMessage) => void, timeoutMs = this.timeoutMs): Outcome {
     const dv = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
-    const seq = dv.getUint32(8, true);
-    const dump = (dv.getUint16(6, true) & NLM_F.DUMP) === NLM_F.DUMP;
+    const seq = dv.getUint32(NLMSGHDR.nlmsg_seq, true);
+    const reqFlags = dv.getUint16(NLMSGHDR.nlmsg_flags, true);
+    const dump = (reqFlags & NLM_F.DUMP) === NLM_F.DUMP;
     const sent = this.transport.send(msg);
     if (sent < 0) return socketFailure(sent);
     if (sent !== msg.byteLength) return socketFailure(-EPROTO);
@@ -90,7 +91,7 @@ export class NetlinkConnection {
         if (m.type === NLMSG.OVERRUN) return { ...socketFailure(-EPROTO), interrupted };
         onMessage(m);
         // Without NLM_F_ACK a plain (not multi-part) reply ends a do-request.
-        if (!dump && !(m.flags & NLM_F.MULTI) && !(dv.getUint16(6, true) & NLM_F.ACK)) {
+        if (!dump && !(m.flags & NLM_F.MULTI) && !(reqFlags & NLM_F.ACK)) {
           return { error: 0, source: null, extack: null, end: 'ack', interrupted, ack: null };
         }
       }

@@ -16,10 +16,13 @@ export const NLM_F = {
 /** Reserved message types. */
 export const NLMSG = { NOOP: 0x1, ERROR: 0x2, DONE: 0x3, OVERRUN: 0x4, MIN_TYPE: 0x10 } as const;
 
-/** sizeof(struct nlmsghdr), sizeof(struct genlmsghdr), sizeof(struct nlmsgerr). */
-export const NLMSG_HDRLEN = 16;
-export const GENL_HDRLEN = 4;
-export const NLMSGERR_SIZE = 20;
+/** struct nlmsghdr, struct genlmsghdr, struct nlmsgerr: size and field offsets. */
+export const NLMSGHDR = { size: 16, nlmsg_len: 0, nlmsg_type: 4, nlmsg_flags: 6, nlmsg_seq: 8, nlmsg_pid: 12 } as const;
+export const GENLMSGHDR = { size: 4, cmd: 0, version: 1, reserved: 2 } as const;
+export const NLMSGERR_LAYOUT = { size: 20, error: 0, msg: 4 } as const;
+export const NLMSG_HDRLEN = NLMSGHDR.size;
+export const GENL_HDRLEN = GENLMSGHDR.size;
+export const NLMSGERR_SIZE = NLMSGERR_LAYOUT.size;
 
 /** enum nlmsgerr_attrs: extended ack TLVs. */
 export const NLMSGERR_ATTR = { MSG: 1, OFFS: 2, COOKIE: 3, POLICY: 4, MISS_TYPE: 5, MISS_NEST: 6 } as const;

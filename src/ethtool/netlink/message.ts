@@ -12,7 +12,7 @@
 import { strerror } from '../../ffi/strerror';
 import { AttrSet, Attrs, decodeAttrs, encodeAttrs, RawAttr } from './attrs';
 import { NLMSGERR } from './catalog';
-import { GENL_HDRLEN, NLM_F, NLMSG, NLMSG_HDRLEN, NLMSGERR_SIZE } from './constants';
+import { GENL_HDRLEN, GENLMSGHDR as G, NLM_F, NLMSG, NLMSG_HDRLEN, NLMSGERR_LAYOUT as E, NLMSGERR_SIZE, NLMSGHDR as H } from './constants';
 import { align4, NetlinkFormatError, viewOf, Writer } from './tlv';
 
 export interface NlHeader {
@@ -36,18 +36,18 @@ export interface NlMessage extends NlHeader {
 /** Start a generic netlink message at the writer's current end; returns its offset. */
 export function beginGenl(w: Writer, type: number, flags: number, seq: number, cmd: number, version: number, pid = 0): number {
   const at = w.reserve(NLMSG_HDRLEN + GENL_HDRLEN);
-  w.u16at(at + 4, type);
-  w.u16at(at + 6, flags);
-  w.u32at(at + 8, seq);
-  w.u32at(at + 12, pid);
-  w.u8at(at + 16, cmd);
-  w.u8at(at + 17, version);
+  w.u16at(at + H.nlmsg_type, type);
+  w.u16at(at + H.nlmsg_flags, flags);
+  w.u32at(at + H.nlmsg_seq, seq);
+  w.u32at(at + H.nlmsg_pid, pid);
+  w.u8at(at + H.size + G.cmd, cmd);
+  w.u8at(at + H.size + G.version, version);
   return at;
 }
 
 /** Set nlmsg_len of the message started at `start`. */
 export function endMessage(w: Writer, start: number): void {
-  w.u32at(start, w.len - start);
+  w.u32at(start + H.nlmsg_len, w.len - start);
 }
 
 export interface GenlRequest {
@@ -77,12 +77,12 @@ export function parseMessages(buf: Uint8Array, n: number): NlMessage[] {
   let off = 0;
   while (off < n) {
     if (n - off < NLMSG_HDRLEN) throw new NetlinkFormatError(`${n - off} bytes at offset ${off}, too short for a message header`, 'datagram', off);
-    const len = dv.getUint32(off, true);
+    const len = dv.getUint32(off + H.nlmsg_len, true);
     if (len < NLMSG_HDRLEN) throw new NetlinkFormatError(`message at offset ${off} has nlmsg_len ${len}`, 'datagram', off);
     if (len > n - off) throw new NetlinkFormatError(`message at offset ${off} has nlmsg_len ${len}, only ${n - off} bytes received`, 'datagram', off);
     out.push({
-      len, type: dv.getUint16(off + 4, true), flags: dv.getUint16(off + 6, true),
-      seq: dv.getUint32(off + 8, true), pid: dv.getUint32(off + 12, true),
+      len, type: dv.getUint16(off + H.nlmsg_type, true), flags: dv.getUint16(off + H.nlmsg_flags, true),
+      seq: dv.getUint32(off + H.nlmsg_seq, true), pid: dv.getUint32(off + H.nlmsg_pid, true),
       buf, offset: off, payload: off + NLMSG_HDRLEN, end: off + len,
     });
     off += align4(len);
@@ -93,7 +93,7 @@ export function parseMessages(buf: Uint8Array, n: number): NlMessage[] {
 /** The genlmsghdr of a family message and where its attributes are. */
 export function genlHeader(m: NlMessage): { cmd: number; version: number; attrs: number } {
   if (m.end - m.payload < GENL_HDRLEN) throw new NetlinkFormatError(`generic netlink message of ${m.len} bytes has no genlmsghdr`, `message type ${m.type}`, m.offset);
-  return { cmd: m.buf[m.payload], version: m.buf[m.payload + 1], attrs: m.payload + GENL_HDRLEN };
+  return { cmd: m.buf[m.payload + G.cmd], version: m.buf[m.payload + G.version], attrs: m.payload + GENL_HDRLEN };
 }
 
 /** The extended ack of an NLMSG_ERROR or NLMSG_DONE (NETLINK_EXT_ACK). */
@@ -142,19 +142,21 @@ export function parseAck(m: NlMessage): Ack {
   if (m.end - m.payload < NLMSGERR_SIZE) throw new NetlinkFormatError(`NLMSG_ERROR of ${m.len} bytes, struct nlmsgerr needs ${NLMSG_HDRLEN + NLMSGERR_SIZE}`, 'ack', m.offset);
   const dv = viewOf(m.buf);
   const p = m.payload;
-  const error = dv.getInt32(p, true);
+  const error = dv.getInt32(p + E.error, true);
+  const q = p + E.msg;
   const request: NlHeader = {
-    len: dv.getUint32(p + 4, true), type: dv.getUint16(p + 8, true), flags: dv.getUint16(p + 10, true),
-    seq: dv.getUint32(p + 12, true), pid: dv.getUint32(p + 16, true),
+    len: dv.getUint32(q + H.nlmsg_len, true), type: dv.getUint16(q + H.nlmsg_type, true),
+    flags: dv.getUint16(q + H.nlmsg_flags, true), seq: dv.getUint32(q + H.nlmsg_seq, true),
+    pid: dv.getUint32(q + H.nlmsg_pid, true),
   };
   let tlvs = p + NLMSGERR_SIZE;
   let requestPayload: Uint8Array | null = null;
   if (!(m.flags & NLM_F.CAPPED) && error !== 0) {
     // An error ack echoes the whole request unless NETLINK_CAP_ACK is set (then NLM_F_CAPPED);
     // a success ack never does (kernels since 4.12 flag it NLM_F_CAPPED, older ones did not).
-    if (request.len < NLMSG_HDRLEN) throw new NetlinkFormatError(`echoed request has nlmsg_len ${request.len}`, 'ack', p + 4);
+    if (request.len < NLMSG_HDRLEN) throw new NetlinkFormatError(`echoed request has nlmsg_len ${request.len}`, 'ack', q);
     const body = align4(request.len - NLMSG_HDRLEN);
-    if (tlvs + request.len - NLMSG_HDRLEN > m.end) throw new NetlinkFormatError(`echoed request of ${request.len} bytes runs past the ${m.len}-byte ack`, 'ack', p + 4);
+    if (tlvs + request.len - NLMSG_HDRLEN > m.end) throw new NetlinkFormatError(`echoed request of ${request.len} bytes runs past the ${m.len}-byte ack`, 'ack', q);
     requestPayload = m.buf.slice(tlvs, tlvs + request.len - NLMSG_HDRLEN);
     tlvs = Math.min(m.end, tlvs + body);
   }

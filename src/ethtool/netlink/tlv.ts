@@ -8,7 +8,9 @@
  * least 4 bytes, so no input can make a loop spin or read outside the received bytes.
  */
 
-export const NLA_HDRLEN = 4;
+/** struct nlattr: size and field offsets. */
+export const NLATTR = { size: 4, nla_len: 0, nla_type: 2 } as const;
+export const NLA_HDRLEN = NLATTR.size;
 export const NLA_F_NESTED = 0x8000;
 export const NLA_F_NET_BYTEORDER = 0x4000;
 export const NLA_TYPE_MASK = 0x3fff;
@@ -54,8 +56,8 @@ export function forEachAttr(
     if (end - off < NLA_HDRLEN) {
       throw new NetlinkFormatError(`${end - off} stray bytes at offset ${off}, too short for an attribute header`, where, off);
     }
-    const len = dv.getUint16(off, true);
-    const rawType = dv.getUint16(off + 2, true);
+    const len = dv.getUint16(off + NLATTR.nla_len, true);
+    const rawType = dv.getUint16(off + NLATTR.nla_type, true);
     if (len < NLA_HDRLEN) throw new NetlinkFormatError(`attribute ${rawType & NLA_TYPE_MASK} at offset ${off} has nla_len ${len}`, where, off);
     if (off + len > end) {
       throw new NetlinkFormatError(`attribute ${rawType & NLA_TYPE_MASK} at offset ${off} is ${len} bytes, only ${end - off} left`, where, off);
@@ -131,8 +133,8 @@ export class Writer {
   /** Start an attribute of `type` with `payload` bytes; returns the payload's offset. */
   private attr(type: number, payload: number): number {
     const at = this.reserve(align4(NLA_HDRLEN + payload));
-    this.dv.setUint16(at, NLA_HDRLEN + payload, true);
-    this.dv.setUint16(at + 2, type, true);
+    this.dv.setUint16(at + NLATTR.nla_len, NLA_HDRLEN + payload, true);
+    this.dv.setUint16(at + NLATTR.nla_type, type, true);
     return at + NLA_HDRLEN;
   }
 
@@ -166,7 +168,7 @@ export class Writer {
   }
 
   nestEnd(start: number): void {
-    this.dv.setUint16(start, this.len - start, true);
+    this.dv.setUint16(start + NLATTR.nla_len, this.len - start, true);
   }
 
   /** The bytes written so far (a view, valid until the next reset or growth). */
