@@ -133,21 +133,23 @@ export class Writer {
   /** Start an attribute of `type` with `payload` bytes; returns the payload's offset. */
   private attr(type: number, payload: number): number {
     const at = this.reserve(align4(NLA_HDRLEN + payload));
+    // (reserve() may have replaced this.dv: it is read only now)
     this.dv.setUint16(at + NLATTR.nla_len, NLA_HDRLEN + payload, true);
     this.dv.setUint16(at + NLATTR.nla_type, type, true);
     return at + NLA_HDRLEN;
   }
 
   flag(type: number): void { this.attr(type, 0); }
-  u8(type: number, v: number): void { this.dv.setUint8(this.attr(type, 1), v); }
-  s8(type: number, v: number): void { this.dv.setInt8(this.attr(type, 1), v); }
-  u16(type: number, v: number): void { this.dv.setUint16(this.attr(type, 2), v, true); }
-  s16(type: number, v: number): void { this.dv.setInt16(this.attr(type, 2), v, true); }
-  be16(type: number, v: number): void { this.dv.setUint16(this.attr(type | NLA_F_NET_BYTEORDER, 2), v, false); }
-  u32(type: number, v: number): void { this.dv.setUint32(this.attr(type, 4), v >>> 0, true); }
-  s32(type: number, v: number): void { this.dv.setInt32(this.attr(type, 4), v, true); }
-  u64(type: number, v: bigint | number): void { this.dv.setBigUint64(this.attr(type, 8), BigInt(v), true); }
-  s64(type: number, v: bigint | number): void { this.dv.setBigInt64(this.attr(type, 8), BigInt(v), true); }
+  // The offset is taken before the DataView: attr() may grow the buffer and replace it.
+  u8(type: number, v: number): void { const at = this.attr(type, 1); this.dv.setUint8(at, v); }
+  s8(type: number, v: number): void { const at = this.attr(type, 1); this.dv.setInt8(at, v); }
+  u16(type: number, v: number): void { const at = this.attr(type, 2); this.dv.setUint16(at, v, true); }
+  s16(type: number, v: number): void { const at = this.attr(type, 2); this.dv.setInt16(at, v, true); }
+  be16(type: number, v: number): void { const at = this.attr(type | NLA_F_NET_BYTEORDER, 2); this.dv.setUint16(at, v, false); }
+  u32(type: number, v: number): void { const at = this.attr(type, 4); this.dv.setUint32(at, v >>> 0, true); }
+  s32(type: number, v: number): void { const at = this.attr(type, 4); this.dv.setInt32(at, v, true); }
+  u64(type: number, v: bigint | number): void { const at = this.attr(type, 8); this.dv.setBigUint64(at, BigInt(v), true); }
+  s64(type: number, v: bigint | number): void { const at = this.attr(type, 8); this.dv.setBigInt64(at, BigInt(v), true); }
 
   /** A NUL-terminated string (NLA_NUL_STRING), as ethtool sends device names. */
   string(type: number, s: string): void {
