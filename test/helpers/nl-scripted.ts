@@ -25,6 +25,7 @@
 import { AssertionError } from 'node:assert';
 import type { NetlinkTransport } from '../../src/ffi/netlink';
 import { fromHex, toHex, ack } from './nl-bytes';
+import { FAMILY_REPLY } from './nl-fixtures';
 
 const ETIMEDOUT = 110;
 const EBADF = 9;
@@ -190,4 +191,14 @@ export function diffRequest(want: Uint8Array, got: Uint8Array, exactSeq = false)
     return `request is ${got.byteLength} bytes, expected ${want.byteLength}\n  expected ${toHex(want)}\n  got      ${toHex(got)}`;
   }
   return null;
+}
+
+/** The kernel's recorded family reply (test/helpers/nl-fixtures.ts) with family id `id`. */
+export function familyReply(id = 21): Uint8Array {
+  const b = fromHex(FAMILY_REPLY);
+  const dv = new DataView(b.buffer);
+  // After nlmsghdr (16), genlmsghdr (4) and CTRL_ATTR_FAMILY_NAME "ethtool" (12): CTRL_ATTR_FAMILY_ID.
+  if (dv.getUint16(32, true) !== 6 || dv.getUint16(34, true) !== 1) throw new Error('FAMILY_REPLY: no CTRL_ATTR_FAMILY_ID at offset 32');
+  dv.setUint16(36, id, true);
+  return b;
 }
