@@ -90,29 +90,33 @@ test('the request bytes of a SET are ethtool\'s: ethtool -L va rx 3', () => {
   assert.equal(sections(ethtool('-l', 'va'))?.cur.get('RX'), 3);
 });
 
-test('FEATURES_SET by name (verbose bitset, as ethtool -K sends it) turns rx-gro off and on', () => {
+test('FEATURES_SET by name (verbose bitset, as ethtool -K sends it) turns rx-gro on and off', () => {
   const setGro = (on: boolean): object => ({
     set: 'FEATURES_SET', dev: 'va', hdr: { compact: true }, attrs: { wanted: { verbose: [{ name: 'rx-gro', value: on }] } },
   });
-  const [names, off, readOff] = runChild(ns, [
+  assert.equal(keyValues(ethtool('-k', 'va')).get('generic-receive-offload'), 'off', 'a new veth has GRO off');
+  const [names, on, readOn] = runChild(ns, [
     { strings: [ETH_SS.FEATURES] },
-    setGro(false),
+    setGro(true),
     { get: 'FEATURES_GET', dev: 'va', hdr: { compact: true } },
   ]);
   const features: string[] = ok(names)[ETH_SS.FEATURES];
   const gro = features.indexOf('rx-gro');
   assert.ok(gro >= 0);
-  const offRes = ok(off);
-  assert.equal(offRes.ok, true);
+  const onRes = ok(on);
+  assert.equal(onRes.ok, true);
   // The FEATURES_SET_REPLY lists what differs from the request: nothing here.
-  assert.equal(offRes.replies[0].message, 'FEATURES_SET_REPLY');
-  assert.deepEqual(offRes.replies[0].attrs.wanted.set, []);
-  assert.equal(ok(readOff).replies[0].attrs.active.set.includes(gro), false);
-  assert.equal(keyValues(ethtool('-k', 'va')).get('generic-receive-offload'), 'off');
-  const [on, readOn] = runChild(ns, [setGro(true), { get: 'FEATURES_GET', dev: 'va' }]);
-  assert.equal(ok(on).ok, true);
-  assert.equal(ok(readOn).replies[0].attrs.active.named['rx-gro'], true);
+  assert.equal(onRes.replies[0].message, 'FEATURES_SET_REPLY');
+  assert.deepEqual(onRes.replies[0].attrs.wanted.set, []);
+  assert.equal(ok(readOn).replies[0].attrs.active.set.includes(gro), true);
   assert.equal(keyValues(ethtool('-k', 'va')).get('generic-receive-offload'), 'on');
+  const [off, readOff] = runChild(ns, [setGro(false), { get: 'FEATURES_GET', dev: 'va' }]);
+  assert.equal(ok(off).ok, true);
+  const active = ok(readOff).replies[0].attrs.active;
+  assert.equal(active.set.includes(gro), false);
+  assert.equal(active.named['rx-gro'], undefined, 'a verbose list names only the set bits');
+  assert.equal(active.named['tx-checksum-ip-generic'], true);
+  assert.equal(keyValues(ethtool('-k', 'va')).get('generic-receive-offload'), 'off');
 });
 
 test('FEATURES_SET by index (compact value/mask), OMIT_REPLY: no reply message', () => {

@@ -83,7 +83,7 @@ async function main(ops: AnyOp[]): Promise<unknown[]> {
           out.push({ ok: plain(client().dump(op.dump as UserMessage, {}, op.hdr ?? {})) });
         } else if (op.strings) {
           out.push({ ok: plain(client().stringSets(op.dev, op.strings)) });
-        } else if (op.exec) {
+        } else if (op.exec && !op.monitor) {
           const r = spawnSync(op.exec[0], op.exec.slice(1), { encoding: 'utf8' });
           out.push({ ok: { status: r.status, stdout: r.stdout, stderr: r.stderr } });
         } else if (op.monitor === 'open') {
