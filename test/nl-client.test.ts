@@ -237,3 +237,22 @@ test('monitor: joins the monitor group, decodes notifications, filters by device
   assert.equal(mon.closed, true);
   assert.equal(await m.next(50), null);
 });
+
+test('bit names: a global string set fetched once, a per-device one each time', () => {
+  const strings = (...names: string[]): Uint8Array => nest(3, ...names.map((n, i) => nest(1, u32(1, i), str(2, n))));
+  const set = (id: number, ...names: string[]): Uint8Array => reply(1, '', nest(2, nest(1, u32(1, id), u32(2, names.length), strings(...names))));
+  const globalReq = B.nlmsg({ type: FAM, flags: 5 }, B.genl(1, 1, nest(1), nest(2, nest(1, u32(1, 4)))));
+  const devReq = B.nlmsg({ type: FAM, flags: 5 }, B.genl(1, 1, nest(1, str(2, 'eth0')), nest(2, nest(1, u32(1, 2)))));
+  const { nl, t } = client([
+    { request: globalReq, replies: [set(4, 'tx-sg', 'tx-csum'), ackOf] },
+    { request: devReq, replies: [set(2, 'legacy-rx'), ackOf] },
+    { request: devReq, replies: [set(2, 'legacy-rx'), ackOf] },
+  ]);
+  assert.deepEqual(nl.bitNames('FEATURES_GET', 'active'), ['tx-sg', 'tx-csum']);
+  assert.deepEqual(nl.bitNames('FEATURES_SET', 'wanted'), ['tx-sg', 'tx-csum']); // cached
+  assert.deepEqual(nl.bitNames('PRIVFLAGS_GET', 'flags', 'eth0'), ['legacy-rx']);
+  assert.deepEqual(nl.bitNames('PRIVFLAGS_GET', 'flags', 'eth0'), ['legacy-rx']);
+  assert.throws(() => nl.bitNames('PRIVFLAGS_GET', 'flags'), /per device/);
+  assert.throws(() => nl.bitNames('RINGS_GET', 'rx'), /not a bitset/);
+  t.assertDone();
+});

@@ -109,10 +109,10 @@ export const WOL = defineAttrs('wol', 'ETHTOOL_A_WOL_', [
 
 export const FEATURES = defineAttrs('features', 'ETHTOOL_A_FEATURES_', [
   [1, 'header', HEADER],
-  [2, 'hw', 'bitset', { strset: SS.FEATURES, perDevice: true }],
-  [3, 'wanted', 'bitset', { strset: SS.FEATURES, perDevice: true }],
-  [4, 'active', 'bitset', { strset: SS.FEATURES, perDevice: true }],
-  [5, 'nochange', 'bitset', { strset: SS.FEATURES, perDevice: true }],
+  [2, 'hw', 'bitset', { strset: SS.FEATURES }],
+  [3, 'wanted', 'bitset', { strset: SS.FEATURES }],
+  [4, 'active', 'bitset', { strset: SS.FEATURES }],
+  [5, 'nochange', 'bitset', { strset: SS.FEATURES }],
 ]);
 
 export const PRIVFLAGS = defineAttrs('privflags', 'ETHTOOL_A_PRIVFLAGS_', [

@@ -195,6 +195,27 @@ export class EthtoolNetlink {
     return stringSetsOf(r.replies[0]?.attrs ?? {});
   }
 
+  private readonly globalSets = new Map<number, string[]>();
+
+  /**
+   * The names of the bits of bitset attribute `attr` of `msg`: the string set the catalog names
+   * for it, a device's own (PRIV_FLAGS) or a global one (FEATURES, LINK_MODES…, cached).
+   */
+  bitNames(msg: UserMessage, attr: string, dev?: DevRef): string[] {
+    const def = userMessage(msg).attrs.byName.get(attr);
+    if (!def || def.type !== 'bitset' || def.strset === undefined) throw new TypeError(`${msg}.${attr} is not a bitset with a string set`);
+    if (def.perDevice) {
+      if (dev === undefined) throw new TypeError(`${msg}.${attr} is named per device: give the device`);
+      return this.stringSets(dev, [def.strset]).get(def.strset) ?? [];
+    }
+    let names = this.globalSets.get(def.strset);
+    if (!names) {
+      names = this.stringSets(undefined, [def.strset]).get(def.strset) ?? [];
+      this.globalSets.set(def.strset, names);
+    }
+    return names;
+  }
+
   /** Subscribe to the "monitor" group on a socket of its own. */
   monitor(opts: { dev?: string } = {}): Monitor {
     const group = this.monitorGroup;
