@@ -1,1 +1,2 @@
 export { Transport, IFNAMSIZ, ifnameProblem } from './transport';
+export type { NetlinkTransport } from './netlink';

@@ -40,7 +40,7 @@ const ETHTOOL_GSTRINGS = 0x1b;
 const ETHTOOL_GSTATS = 0x1d;
 const ETHTOOL_GPHYSTATS = 0x4a;
 
-interface Libc {
+export interface Libc {
   socket: koffi.KoffiFunction;
   ioctl: koffi.KoffiFunction;
   close: koffi.KoffiFunction;
@@ -50,17 +50,24 @@ interface Libc {
   page: number;
 }
 let libc: Libc | null = null;
+let libcLib: koffi.IKoffiLib | null = null;
 
-function loadLibc(): Libc {
-  if (libc) return libc;
+/** The library handle libc's functions are declared from (shared with ./netlink.ts). */
+export function loadLibcLibrary(): koffi.IKoffiLib {
+  if (libcLib) return libcLib;
   // dlopen(NULL): libc's symbols as the process sees them, so an LD_PRELOAD'ed ioctl (test
   // fixtures such as an emulated device) is honoured as it is for ethtool; libc.so.6 else.
-  let lib: koffi.IKoffiLib;
   try {
-    lib = koffi.load(null);
+    libcLib = koffi.load(null);
   } catch {
-    lib = koffi.load('libc.so.6');
+    libcLib = koffi.load('libc.so.6');
   }
+  return libcLib;
+}
+
+export function loadLibc(): Libc {
+  if (libc) return libc;
+  const lib = loadLibcLibrary();
   const sysconf = lib.func('long sysconf(int name)');
   libc = {
     socket: lib.func('int socket(int domain, int type, int protocol)'),
