@@ -33,12 +33,14 @@ const ALL = defineAttrs('all', 'T_', [
   [19, 'stat', 'u64map'], [20, 'pad', 'pad'],
 ]);
 
-test('Writer: each attribute type as the kernel lays it out (header, payload, padding)', () => {
-  const got = enc(ALL, { u8: 7, u16: 0x1234, u32: 0xdeadbeef, u64: 1n << 40n, name: 'eth0', on: true, port: 4789 });
+test('Writer: each attribute type as the kernel lays it out (header, payload, padding); attributes in the order given', () => {
+  const got = enc(ALL, { u8: 7, u16: 0x1234, u32: 0xdeadbeef, u64: 1n << 40n, port: 4789, name: 'eth0', on: true });
   const want = cat(u8(1, 7), u16(2, 0x1234), u32(3, 0xdeadbeef), u64(4, 1n << 40n), B.be16(9, 4789), str(10, 'eth0'), flag(11));
   assert.equal(toHex(got), toHex(want));
   // be16 carries NLA_F_NET_BYTEORDER and big-endian bytes.
   assert.equal(toHex(B.be16(9, 4789)), '0600094012b50000');
+  // The order given is kept (ethtool writes attributes in command-line order; extack offsets count in it).
+  assert.equal(toHex(enc(ALL, { u32: 1, u8: 2 })), toHex(cat(u32(3, 1), u8(1, 2))));
 });
 
 test('nests carry NLA_F_NESTED and a length that covers their padded children', () => {

@@ -184,13 +184,16 @@ function decodeValue(def: AttrDef, buf: Uint8Array, at: number, stop: number, pa
   }
 }
 
-/** Append the attributes of `values` (by name) to `w`, in the table's order. */
+/** Append the attributes of `values` (by name) to `w`, in the order `values` gives them. */
 export function encodeAttrs(w: Writer, set: AttrSet, values: Readonly<Attrs>, where: string = set.name): void {
   for (const k of Object.keys(values)) {
     if (!set.byName.has(k) && values[k] !== undefined) throw new TypeError(`${where}: no attribute "${k}" (known: ${[...set.byName.keys()].join(', ')})`);
   }
-  for (const def of set.attrs) {
-    const v = values[def.name];
+  // In the order the caller gave them (ethtool writes attributes as it parses the command line,
+  // and the kernel's extack offsets point into that order).
+  for (const k of Object.keys(values)) {
+    const def = set.byName.get(k)!;
+    const v = values[k];
     if (v === undefined || v === false && def.type === 'flag') continue;
     const path = `${where}.${def.name}`;
     if (def.multi) {

@@ -170,17 +170,17 @@ export class EthtoolNetlink {
 
   /** A GET for one device. */
   get(msg: UserMessage, dev: DevRef, attrs: Attrs = {}, hdr: HeaderOptions = {}): Result {
-    return this.request(msg, { ...attrs, header: requestHeader(dev, hdr) });
+    return this.request(msg, { header: requestHeader(dev, hdr), ...attrs });
   }
 
   /** A SET (or ACT) for one device. */
   set(msg: UserMessage, dev: DevRef, attrs: Attrs, hdr: HeaderOptions = {}): Result {
-    return this.request(msg, { ...attrs, header: requestHeader(dev, hdr) });
+    return this.request(msg, { header: requestHeader(dev, hdr), ...attrs });
   }
 
   /** A dump: one reply per device (an empty request header, as ethtool sends for "*"). */
   dump(msg: UserMessage, attrs: Attrs = {}, hdr: HeaderOptions = {}): Result {
-    return this.request(msg, { ...attrs, header: requestHeader(undefined, hdr) }, { dump: true });
+    return this.request(msg, { header: requestHeader(undefined, hdr), ...attrs }, { dump: true });
   }
 
   /**
