@@ -13,7 +13,7 @@ import type { HostFs } from '../common/hostfs';
 import { strtoint } from '../common/numbers';
 import { Out } from '../cli/out';
 import { badArgs } from '../cli/ctx';
-import { runEthtool } from '../cli/run';
+import { runEthtool, openNetlink, NetlinkOpener } from '../cli/run';
 
 export interface RunOptions {
   /** The device seam; default: the real SIOCETHTOOL transport, opened on first use. */
@@ -31,6 +31,11 @@ export interface RunOptions {
   sysfsNet?: string;
   /** Environment variables the front ends read (ETHKIT_STATE_DIR, …). Default: process.env. */
   env?: Record<string, string | undefined>;
+  /**
+   * ethtool's netlink context. Default: the machine's, unless `transport` is given (a simulated
+   * device is never paired with the machine's netlink): then none, so commands take the ioctl.
+   */
+  netlink?: NetlinkOpener;
 }
 
 /** The front ends other than the ethtool command line, by their first argument; each loaded only when it runs. */
@@ -98,7 +103,8 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
       out.detach();
       return await main([...argv], io);
     }
-    return out.finish(await runEthtool(argv, i, out, json, getTransport));
+    const netlink = opts.netlink ?? (opts.transport ? () => null : openNetlink);
+    return out.finish(await runEthtool(argv, i, { out, json, transport: getTransport, netlink }));
   } catch (e) {
     if (e instanceof ControlSocketError) {
       out.perror('Cannot get control socket', e.errno);

@@ -4,7 +4,8 @@
  * run loads only its own command's code — and the compiler checks every name), what extra
  * arguments it takes, and which reason ethtool's ioctl path gives when it refuses a device name.
  */
-import type { CommandInfo, Handler } from './ctx';
+import type { CommandInfo, Ctx, Handler } from './ctx';
+import { NL_FALLBACK, NlHandler } from './nl/cmd';
 
 /** The command modules, each loaded on first use. */
 const cmd = {
@@ -19,87 +20,90 @@ const cmd = {
   help: () => require('./cmd/help') as typeof import('./cmd/help'),
 };
 
-/** Why ethtool's netlink layer steps aside for the command (used in device-name errors). */
-export type NlReason = 'nlfail' | 'missing' | 'ioctl-only';
-
 export interface OptionRow extends CommandInfo {
-  /** The handler, or absent when ethkit does not implement the command. */
+  /** The ioctl handler, or absent when there is none (netlink-only commands) or ethkit lacks it. */
   readonly run?: Handler;
-  readonly nl: NlReason;
-  /** Only ethtool's netlink interface has it (refused on the ioctl path). */
-  readonly netlinkOnly?: boolean;
-  /** Takes no arguments after the device name (any → bad arguments). */
+  /** The netlink handler, for the commands ethtool 6.1 has a netlink version of. */
+  readonly nl?: NlHandler;
+  /** ethtool's check that a command line needs netlink (-S with groups); false: ioctl only. */
+  readonly nlchk?: (c: Ctx) => boolean;
+  /** ethtool 6.1 has JSON output for it (on the netlink path): the document is ethtool's. */
+  readonly ethtoolJson?: boolean;
+  /** Takes no arguments after the device name (any → bad arguments, on the ioctl path). */
   readonly noArgs?: boolean;
 }
 
+/**
+ * A command ethtool runs over netlink that ethkit does not yet: the ioctl version where there is
+ * one, else a one-line refusal.
+ */
+const nlTodo: NlHandler = c => {
+  c.st.ioctlFallback = true;
+  return NL_FALLBACK;
+};
+
 type Row = Omit<OptionRow, 'implemented'>;
-const row = (r: Row): OptionRow => ({ ...r, implemented: r.run !== undefined });
+const row = (r: Row): OptionRow => ({ ...r, implemented: r.run !== undefined || (r.nl !== undefined && r.nl !== nlTodo) });
 
 export const OPTIONS: readonly OptionRow[] = [
-  row({ names: [], run: c => cmd.settings().show(c), nl: 'nlfail', noArgs: true, help: 'Display standard information about device' }),
+  row({ nl: nlTodo, names: [], run: c => cmd.settings().show(c), noArgs: true, help: 'Display standard information about device' }),
   row({
-    names: ['-s', '--change'], run: c => cmd.settings().change(c), nl: 'nlfail', help: 'Change generic options',
+    nl: nlTodo, names: ['-s', '--change'], run: c => cmd.settings().change(c), help: 'Change generic options',
     synopsis: ['[ speed %d ]', '[ duplex half|full ]', '[ port tp|aui|bnc|mii|fibre ]', '[ mdix auto|on|off ]',
       '[ autoneg on|off ]', '[ advertise %x ]', '[ phyad %d ]', '[ xcvr internal|external ]',
       '[ wol p|u|m|b|a|g|s|f|d... ]', '[ sopass %x:%x:%x:%x:%x:%x ]', '[ msglvl %d | type on|off ... ]'],
   }),
-  row({ names: ['-a', '--show-pause'], run: c => cmd.params().showPause(c), nl: 'nlfail', noArgs: true, help: 'Show pause options' }),
-  row({ names: ['-A', '--pause'], run: c => cmd.params().setPause(c), nl: 'nlfail', help: 'Set pause options', synopsis: ['[ autoneg on|off ]', '[ rx on|off ]', '[ tx on|off ]'] }),
-  row({ names: ['-c', '--show-coalesce'], run: c => cmd.params().showCoalesce(c), nl: 'nlfail', noArgs: true, help: 'Show coalesce options' }),
-  row({ names: ['-C', '--coalesce'], run: c => cmd.params().setCoalesce(c), nl: 'nlfail', help: 'Set coalesce options', synopsis: ['[ KEY N | adaptive-rx on|off | adaptive-tx on|off ... ]  (ethkit -h coalesce lists the keys)'] }),
-  row({ names: ['-g', '--show-ring'], run: c => cmd.params().showRing(c), nl: 'nlfail', noArgs: true, help: 'Query RX/TX ring parameters' }),
-  row({ names: ['-G', '--set-ring'], run: c => cmd.params().setRing(c), nl: 'nlfail', help: 'Set RX/TX ring parameters', synopsis: ['[ rx N ]', '[ rx-mini N ]', '[ rx-jumbo N ]', '[ tx N ]'] }),
-  row({ names: ['-k', '--show-features', '--show-offload'], run: c => cmd.features().show(c), nl: 'nlfail', noArgs: true, help: 'Get state of protocol offload and other features' }),
-  row({ names: ['-K', '--features', '--offload'], run: c => cmd.features().set(c), nl: 'nlfail', help: 'Set protocol offload and other features', synopsis: ['FEATURE on|off ...'] }),
-  row({ names: ['-i', '--driver'], run: c => cmd.misc().driver(c), nl: 'missing', noArgs: true, help: 'Show driver information' }),
-  row({ names: ['-d', '--register-dump'], run: c => cmd.dump().regs(c), nl: 'missing', help: 'Do a register dump', synopsis: ['[ raw on|off ]', '[ hex on|off ]', '[ file FILENAME ]'] }),
-  row({ names: ['-e', '--eeprom-dump'], run: c => cmd.dump().eeprom(c), nl: 'missing', help: 'Do a EEPROM dump', synopsis: ['[ raw on|off ]', '[ offset N ]', '[ length N ]'] }),
-  row({ names: ['-E', '--change-eeprom'], nl: 'missing', help: 'Change bytes in device EEPROM' }),
-  row({ names: ['-r', '--negotiate'], run: c => cmd.misc().negotiate(c), nl: 'missing', noArgs: true, help: 'Restart N-WAY negotiation' }),
-  row({ names: ['-p', '--identify'], run: c => cmd.misc().identify(c), nl: 'missing', help: 'Show visible port identification (e.g. blinking)', synopsis: ['[ TIME-IN-SECONDS ]'] }),
-  row({ names: ['-t', '--test'], run: c => cmd.test().run(c), nl: 'missing', help: 'Execute adapter self test', synopsis: ['[ online | offline | external_lb ]'] }),
-  row({ names: ['-S', '--statistics'], run: c => cmd.stats().nic(c), nl: 'ioctl-only', help: 'Show adapter statistics' }),
-  row({ names: ['--phy-statistics'], run: c => cmd.stats().phy(c), nl: 'missing', noArgs: true, help: 'Show phy statistics' }),
-  row({ names: ['-n', '-u', '--show-nfc', '--show-ntuple'], nl: 'missing', help: 'Show Rx network flow classification options or rules' }),
-  row({ names: ['-N', '-U', '--config-nfc', '--config-ntuple'], nl: 'missing', help: 'Configure Rx network flow classification options or rules' }),
-  row({ names: ['-T', '--show-time-stamping'], nl: 'nlfail', noArgs: true, help: 'Show time stamping capabilities' }),
-  row({ names: ['-x', '--show-rxfh-indir', '--show-rxfh'], nl: 'missing', help: 'Show Rx flow hash indirection table and/or RSS hash key' }),
-  row({ names: ['-X', '--set-rxfh-indir', '--rxfh'], nl: 'missing', help: 'Set Rx flow hash indirection table and/or RSS hash key' }),
-  row({ names: ['-f', '--flash'], nl: 'missing', help: 'Flash firmware image from the specified file to a region on the device' }),
-  row({ names: ['-P', '--show-permaddr'], run: c => cmd.misc().permaddr(c), nl: 'nlfail', help: 'Show permanent hardware address' }),
-  row({ names: ['-w', '--get-dump'], nl: 'missing', help: 'Get dump flag, data' }),
-  row({ names: ['-W', '--set-dump'], nl: 'missing', help: 'Set dump flag of the device' }),
-  row({ names: ['-l', '--show-channels'], run: c => cmd.params().showChannels(c), nl: 'nlfail', noArgs: true, help: 'Query Channels' }),
-  row({ names: ['-L', '--set-channels'], run: c => cmd.params().setChannels(c), nl: 'nlfail', help: 'Set Channels', synopsis: ['[ rx N ]', '[ tx N ]', '[ other N ]', '[ combined N ]'] }),
-  row({ names: ['--show-priv-flags'], nl: 'nlfail', noArgs: true, help: 'Query private flags' }),
-  row({ names: ['--set-priv-flags'], nl: 'nlfail', help: 'Set private flags' }),
-  row({ names: ['-m', '--dump-module-eeprom', '--module-info'], nl: 'nlfail', help: 'Query/Decode Module EEPROM information and optical diagnostics if available' }),
-  row({ names: ['--show-eee'], nl: 'nlfail', noArgs: true, help: 'Show EEE settings' }),
-  row({ names: ['--set-eee'], nl: 'nlfail', help: 'Set EEE settings' }),
-  row({ names: ['--set-phy-tunable'], nl: 'missing', help: 'Set PHY tunable' }),
-  row({ names: ['--get-phy-tunable'], nl: 'missing', help: 'Get PHY tunable' }),
-  row({ names: ['--get-tunable'], nl: 'missing', help: 'Get tunable' }),
-  row({ names: ['--set-tunable'], nl: 'missing', help: 'Set tunable' }),
-  row({ names: ['--reset'], nl: 'missing', help: 'Reset components' }),
-  row({ names: ['--show-fec'], run: c => cmd.fec().show(c), nl: 'nlfail', noArgs: true, help: 'Show FEC settings' }),
-  row({ names: ['--set-fec'], run: c => cmd.fec().set(c), nl: 'nlfail', help: 'Set FEC settings', synopsis: ['[ encoding auto|off|rs|baser|llrs [...]]'] }),
-  row({ names: ['-Q', '--per-queue'], nl: 'missing', help: 'Apply per-queue command.' }),
-  row({ names: ['--cable-test'], nl: 'nlfail', netlinkOnly: true, help: 'Perform a cable test' }),
-  row({ names: ['--cable-test-tdr'], nl: 'nlfail', netlinkOnly: true, help: 'Print cable test time domain reflectrometery data' }),
-  row({ names: ['--show-tunnels'], nl: 'nlfail', netlinkOnly: true, help: 'Show NIC tunnel offload information' }),
-  row({ names: ['--show-module'], nl: 'nlfail', netlinkOnly: true, help: 'Show transceiver module settings' }),
-  row({ names: ['--set-module'], nl: 'nlfail', netlinkOnly: true, help: 'Set transceiver module settings' }),
-  row({ names: ['-h', '--help'], run: c => cmd.help().help(c), nl: 'missing', noDevice: true, help: 'Show this help' }),
-  row({ names: ['--version'], run: c => cmd.help().version(c), nl: 'missing', noDevice: true, help: 'Show version number' }),
+  row({ nl: nlTodo, ethtoolJson: true, names: ['-a', '--show-pause'], run: c => cmd.params().showPause(c), noArgs: true, help: 'Show pause options' }),
+  row({ nl: nlTodo, names: ['-A', '--pause'], run: c => cmd.params().setPause(c), help: 'Set pause options', synopsis: ['[ autoneg on|off ]', '[ rx on|off ]', '[ tx on|off ]'] }),
+  row({ nl: nlTodo, names: ['-c', '--show-coalesce'], run: c => cmd.params().showCoalesce(c), noArgs: true, help: 'Show coalesce options' }),
+  row({ nl: nlTodo, names: ['-C', '--coalesce'], run: c => cmd.params().setCoalesce(c), help: 'Set coalesce options', synopsis: ['[ KEY N | adaptive-rx on|off | adaptive-tx on|off ... ]  (ethkit -h coalesce lists the keys)'] }),
+  row({ nl: nlTodo, names: ['-g', '--show-ring'], run: c => cmd.params().showRing(c), noArgs: true, help: 'Query RX/TX ring parameters' }),
+  row({ nl: nlTodo, names: ['-G', '--set-ring'], run: c => cmd.params().setRing(c), help: 'Set RX/TX ring parameters', synopsis: ['[ rx N ]', '[ rx-mini N ]', '[ rx-jumbo N ]', '[ tx N ]'] }),
+  row({ nl: nlTodo, ethtoolJson: true, names: ['-k', '--show-features', '--show-offload'], run: c => cmd.features().show(c), noArgs: true, help: 'Get state of protocol offload and other features' }),
+  row({ nl: nlTodo, names: ['-K', '--features', '--offload'], run: c => cmd.features().set(c), help: 'Set protocol offload and other features', synopsis: ['FEATURE on|off ...'] }),
+  row({ names: ['-i', '--driver'], run: c => cmd.misc().driver(c), noArgs: true, help: 'Show driver information' }),
+  row({ names: ['-d', '--register-dump'], run: c => cmd.dump().regs(c), help: 'Do a register dump', synopsis: ['[ raw on|off ]', '[ hex on|off ]', '[ file FILENAME ]'] }),
+  row({ names: ['-e', '--eeprom-dump'], run: c => cmd.dump().eeprom(c), help: 'Do a EEPROM dump', synopsis: ['[ raw on|off ]', '[ offset N ]', '[ length N ]'] }),
+  row({ names: ['-E', '--change-eeprom'], help: 'Change bytes in device EEPROM' }),
+  row({ names: ['-r', '--negotiate'], run: c => cmd.misc().negotiate(c), noArgs: true, help: 'Restart N-WAY negotiation' }),
+  row({ names: ['-p', '--identify'], run: c => cmd.misc().identify(c), help: 'Show visible port identification (e.g. blinking)', synopsis: ['[ TIME-IN-SECONDS ]'] }),
+  row({ names: ['-t', '--test'], run: c => cmd.test().run(c), help: 'Execute adapter self test', synopsis: ['[ online | offline | external_lb ]'] }),
+  row({ nl: nlTodo, nlchk: c => c.args.length > 0, ethtoolJson: true, names: ['-S', '--statistics'], run: c => cmd.stats().nic(c), help: 'Show adapter statistics' }),
+  row({ names: ['--phy-statistics'], run: c => cmd.stats().phy(c), noArgs: true, help: 'Show phy statistics' }),
+  row({ names: ['-n', '-u', '--show-nfc', '--show-ntuple'], help: 'Show Rx network flow classification options or rules' }),
+  row({ names: ['-N', '-U', '--config-nfc', '--config-ntuple'], help: 'Configure Rx network flow classification options or rules' }),
+  row({ nl: nlTodo, names: ['-T', '--show-time-stamping'], noArgs: true, help: 'Show time stamping capabilities' }),
+  row({ names: ['-x', '--show-rxfh-indir', '--show-rxfh'], help: 'Show Rx flow hash indirection table and/or RSS hash key' }),
+  row({ names: ['-X', '--set-rxfh-indir', '--rxfh'], help: 'Set Rx flow hash indirection table and/or RSS hash key' }),
+  row({ names: ['-f', '--flash'], help: 'Flash firmware image from the specified file to a region on the device' }),
+  row({ nl: nlTodo, names: ['-P', '--show-permaddr'], run: c => cmd.misc().permaddr(c), help: 'Show permanent hardware address' }),
+  row({ names: ['-w', '--get-dump'], help: 'Get dump flag, data' }),
+  row({ names: ['-W', '--set-dump'], help: 'Set dump flag of the device' }),
+  row({ nl: nlTodo, names: ['-l', '--show-channels'], run: c => cmd.params().showChannels(c), noArgs: true, help: 'Query Channels' }),
+  row({ nl: nlTodo, names: ['-L', '--set-channels'], run: c => cmd.params().setChannels(c), help: 'Set Channels', synopsis: ['[ rx N ]', '[ tx N ]', '[ other N ]', '[ combined N ]'] }),
+  row({ nl: nlTodo, names: ['--show-priv-flags'], noArgs: true, help: 'Query private flags' }),
+  row({ nl: nlTodo, names: ['--set-priv-flags'], help: 'Set private flags' }),
+  row({ nl: nlTodo, names: ['-m', '--dump-module-eeprom', '--module-info'], help: 'Query/Decode Module EEPROM information and optical diagnostics if available' }),
+  row({ nl: nlTodo, names: ['--show-eee'], noArgs: true, help: 'Show EEE settings' }),
+  row({ nl: nlTodo, names: ['--set-eee'], help: 'Set EEE settings' }),
+  row({ names: ['--set-phy-tunable'], help: 'Set PHY tunable' }),
+  row({ names: ['--get-phy-tunable'], help: 'Get PHY tunable' }),
+  row({ names: ['--get-tunable'], help: 'Get tunable' }),
+  row({ names: ['--set-tunable'], help: 'Set tunable' }),
+  row({ names: ['--reset'], help: 'Reset components' }),
+  row({ nl: nlTodo, ethtoolJson: true, names: ['--show-fec'], run: c => cmd.fec().show(c), noArgs: true, help: 'Show FEC settings' }),
+  row({ nl: nlTodo, names: ['--set-fec'], run: c => cmd.fec().set(c), help: 'Set FEC settings', synopsis: ['[ encoding auto|off|rs|baser|llrs [...]]'] }),
+  row({ names: ['-Q', '--per-queue'], help: 'Apply per-queue command.' }),
+  row({ nl: nlTodo, ethtoolJson: true, names: ['--cable-test'], help: 'Perform a cable test' }),
+  row({ nl: nlTodo, ethtoolJson: true, names: ['--cable-test-tdr'], help: 'Print cable test time domain reflectrometery data' }),
+  row({ nl: nlTodo, names: ['--show-tunnels'], help: 'Show NIC tunnel offload information' }),
+  row({ nl: nlTodo, ethtoolJson: true, names: ['--show-module'], help: 'Show transceiver module settings' }),
+  row({ nl: nlTodo, names: ['--set-module'], help: 'Set transceiver module settings' }),
+  row({ names: ['-h', '--help'], run: c => cmd.help().help(c), noDevice: true, help: 'Show this help' }),
+  row({ names: ['--version'], run: c => cmd.help().version(c), noDevice: true, help: 'Show version number' }),
 ];
 
 export function findOption(arg: string): OptionRow | undefined {
   for (const row of OPTIONS) if (row.names.includes(arg)) return row;
   return undefined;
 }
-
-export const REASON: Record<NlReason, string> = {
-  'nlfail': 'netlink interface initialization failed',
-  'missing': 'ethtool netlink support for subcommand missing',
-  'ioctl-only': 'ioctl-only request',
-};

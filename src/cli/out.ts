@@ -21,6 +21,8 @@ export class Out {
   private doc: JsonValue[] = [];
   private errorNote: string | null = null;
   private detached = false;
+  /** The document is written even when empty and the command failed (ethtool's own JSON commands). */
+  private always = false;
 
   constructor(
     private readonly stdout: Sink,
@@ -79,6 +81,17 @@ export class Out {
     if (this.json) this.doc.push(o);
   }
 
+  /** JSON mode: the command prints ethtool's document, which is there (possibly empty) whatever the outcome. */
+  alwaysDocument(): void {
+    this.always = true;
+  }
+
+  /** The command goes on another path: what the first one set up for its document is dropped. */
+  resetDocument(): void {
+    this.always = false;
+    this.doc = [];
+  }
+
   flushStdout(): void {
     if (this.heldLen > 0) {
       this.stdout.write(this.held.length === 1 ? this.held[0] : Buffer.concat(this.held));
@@ -105,7 +118,7 @@ export class Out {
       }
       for (const n of notes) this.stderr.write(writeJson({ warning: n }, false) + '\n');
       if (code !== 0) this.stderr.write(writeJson({ error: error ?? `exit status ${code}`, exit: code }, false) + '\n');
-      if (this.doc.length > 0 || code === 0) this.stdout.write(writeJson(this.doc, true) + '\n');
+      if (this.doc.length > 0 || code === 0 || this.always) this.stdout.write(writeJson(this.doc, true) + '\n');
       this.notes = [];
       this.doc = [];
       return code;

@@ -1,22 +1,59 @@
 /**
- * The ethtool front end: a command line after the global flags, in ethtool's grammar and with
- * its ioctl path's behaviour (messages, exit codes, output bytes), plus --json on every command.
+ * The ethtool front end: a command line after the global flags, in ethtool 6.1's grammar, on
+ * the path ethtool takes for it — netlink where the command has a netlink version and the kernel
+ * has the message, the ioctl otherwise, with ethtool's fallback rules and reasons — plus --json
+ * on every command.
  */
 import type { Transport } from '../ethtool/transport';
+import type { EthtoolNetlink } from '../ethtool/netlink/client';
 import type { Out } from './out';
-import { OPTIONS, OptionRow, REASON, findOption } from './options';
+import { OPTIONS, OptionRow, findOption } from './options';
 import { Dev } from './dev';
 import { badArgs, Ctx } from './ctx';
+import { ALTIFNAMSIZ, NL_FALLBACK, NlCtx, NlState, WILDCARD } from './nl/cmd';
+import { Printer } from './nl/print';
+
+/** IFNAMSIZ: the ioctl takes device names of up to 15 bytes. */
+const IFNAMSIZ = 16;
+
+/** Opens ethtool's netlink context; null when it cannot be had (no socket, no family): the ioctl is used. */
+export type NetlinkOpener = () => EthtoolNetlink | null;
+
+/** The real one: a generic netlink socket and the ethtool family, or null. */
+export function openNetlink(): EthtoolNetlink | null {
+  try {
+    const { EthtoolNetlink } = require('../ethtool/netlink/client') as typeof import('../ethtool/netlink/client');
+    return EthtoolNetlink.open();
+  } catch {
+    return null;
+  }
+}
+
+export interface EthtoolIo {
+  out: Out;
+  json: boolean;
+  transport: () => Transport;
+  netlink: NetlinkOpener;
+}
 
 /**
- * Run `argv[i..]` (the global flags before `i` are the caller's): the exit status. `transport`
- * opens the device seam on first use.
+ * Run `argv[i..]` (the global flags before `i` are the caller's): the exit status. The
+ * transport and the netlink context are opened on first use.
  */
-export async function runEthtool(argv: readonly string[], i: number, out: Out, json: boolean, transport: () => Transport): Promise<number> {
-  // --monitor needs netlink.
+export async function runEthtool(argv: readonly string[], i: number, io: EthtoolIo): Promise<number> {
+  const { out, json } = io;
   if (argv[i] === '--monitor') {
-    out.error('option --monitor not supported', 'Netlink interface initialization failed, option --monitor not supported.\n');
-    return 1;
+    const nl = io.netlink();
+    if (!nl) {
+      out.error('option --monitor not supported', 'Netlink interface initialization failed, option --monitor not supported.\n');
+      return 1;
+    }
+    const { monitor } = require('./nl/monitor') as typeof import('./nl/monitor');
+    try {
+      return await monitor(argv.slice(i + 1), out, nl);
+    } finally {
+      nl.close();
+    }
   }
   if (i >= argv.length) return badArgs(out);
 
@@ -34,35 +71,59 @@ export async function runEthtool(argv: readonly string[], i: number, out: Out, j
     devname = argv[i++];
   }
   const args = argv.slice(i);
+  const ctx: Ctx = { opt, devname, args, out, json, dev: new Dev(devname, io.transport), options: OPTIONS };
 
-  // Device-name checks, before any argument parsing or ioctl.
+  // netlink_run_handler: netlink if the command has it and the kernel does, else the reason why not.
   if (!row.noDevice) {
-    const len = Buffer.byteLength(devname);
-    if (len >= 128) {
-      out.error(`device name longer than 127 characters`, `device name '${devname}' longer than 127 characters\n`);
+    let reason: string;
+    const bytes = Buffer.byteLength(devname);
+    if (row.nlchk && !row.nlchk(ctx)) reason = 'ioctl-only request';
+    else if (bytes >= ALTIFNAMSIZ) {
+      out.error(`device name longer than ${ALTIFNAMSIZ - 1} characters`, `device name '${devname}' longer than ${ALTIFNAMSIZ - 1} characters\n`);
+      return 1;
+    } else if (!row.nl) reason = 'ethtool netlink support for subcommand missing';
+    else if (!row.implemented) return notImplemented(out, opt);
+    else {
+      const nl = io.netlink();
+      if (!nl) reason = 'netlink interface initialization failed';
+      else {
+        const st = new NlState();
+        let ret: number;
+        try {
+          if (row.ethtoolJson) out.alwaysDocument();
+          ret = await row.nl({ ...ctx, nl, p: new Printer(out), st });
+        } finally {
+          nl.close();
+        }
+        if (!row.run || ret !== NL_FALLBACK || !st.ioctlFallback) {
+          if (st.wildcardUnsupported) out.err('subcommand does not support wildcard dump\n');
+          return ret >= 0 ? ret : 1;
+        }
+        reason = st.wildcardUnsupported ? 'subcommand does not support wildcard dump' : 'kernel netlink support for subcommand missing';
+        out.resetDocument();
+      }
+    }
+    if (!row.run) {
+      out.error(`${reason}, subcommand not supported by ioctl`, `${reason}, subcommand not supported by ioctl\n`);
       return 1;
     }
-    if (row.netlinkOnly) {
-      out.error('subcommand not supported by ioctl', 'netlink interface initialization failed, subcommand not supported by ioctl\n');
+    if (devname === WILDCARD) {
+      out.error(`${reason}, wildcard dump not supported`, `${reason}, wildcard dump not supported\n`);
       return 1;
     }
-    const reason = REASON[row.nl === 'ioctl-only' && args.length > 0 ? 'nlfail' : row.nl];
-    if (devname === '*') {
-      out.error('wildcard dump not supported', `${reason}, wildcard dump not supported\n`);
-      return 1;
-    }
-    if (len >= 16) {
-      out.error('device name longer than 15 not supported', `${reason}, device name longer than 15 not supported\n`);
+    if (bytes >= IFNAMSIZ) {
+      out.error(`${reason}, device name longer than ${IFNAMSIZ - 1} not supported`, `${reason}, device name longer than ${IFNAMSIZ - 1} not supported\n`);
       return 1;
     }
   }
 
   if (row.noArgs && args.length > 0) return badArgs(out);
-  if (!row.run) {
-    const what = opt || 'this command';
-    out.error(`${what} is not implemented by ethkit`, `ethkit: ${what} is not implemented (ethtool's ioctl path has it; ethkit does not yet)\n`);
-    return 1;
-  }
-  const ctx: Ctx = { opt, devname, args, out, json, dev: new Dev(devname, transport), options: OPTIONS };
+  if (!row.run) return notImplemented(out, opt);
   return row.run(ctx);
+}
+
+function notImplemented(out: Out, opt: string): number {
+  const what = opt || 'this command';
+  out.error(`${what} is not implemented by ethkit`, `ethkit: ${what} is not implemented (ethtool 6.1 has it; ethkit does not yet)\n`);
+  return 1;
 }

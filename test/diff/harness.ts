@@ -1,10 +1,11 @@
 /**
- * Differential harness: runs real ethtool 6.1 on its ioctl path
+ * Differential harness: runs real ethtool 6.1 on either of its paths — the ioctl path
  *
  *     LD_PRELOAD=<repo>/native/build/nonetlink.so ethtool ARGS
  *
- * and `<repo>/bin/ethkit ARGS` the same way (same environment apart from the shim, stdin
- * closed, optionally under `ip netns exec NS`), captures stdout, stderr and the exit status of
+ * or its default netlink path (plain `ethtool ARGS`) — and `<repo>/bin/ethkit ARGS` the same way
+ * (same environment, the shim for both or neither, stdin closed, optionally under `ip netns exec
+ * NS`), captures stdout, stderr and the exit status of
  * each separately (ethtool's stdout is block-buffered on a pipe, so the streams are never
  * merged) and compares all three byte for byte. A mismatch is described by the first
  * differing line of each stream, with a little context, every character visible.
@@ -117,11 +118,20 @@ function checkEthkit(): Error | null {
   return null;
 }
 
+/**
+ * Which of ethtool's two faces: 'ioctl' runs the tool with the shim that makes every netlink
+ * socket fail (so ethtool, and ethkit alike, take the ioctl path); 'netlink' runs it as it is
+ * (ethtool's default path: netlink where the kernel has the message).
+ */
+export type Column = 'ioctl' | 'netlink';
+export const COLUMNS: readonly Column[] = ['ioctl', 'netlink'];
+
 /** Run one tool once. Throws only if the process could not be run at all (or hung). */
-export function runTool(tool: Tool, argv: readonly string[], ns: string | null = null): Capture {
+export function runTool(tool: Tool, argv: readonly string[], ns: string | null = null, column: Column = 'ioctl'): Capture {
   guard(argv, ns);
   preflight(tool);
-  const cmd = tool === 'ethtool' ? ['env', `LD_PRELOAD=${SHIM}`, ethtoolPath as string, ...argv] : [ETHKIT, ...argv];
+  const bin = tool === 'ethtool' ? ethtoolPath as string : ETHKIT;
+  const cmd = column === 'ioctl' ? ['env', `LD_PRELOAD=${SHIM}`, bin, ...argv] : [bin, ...argv];
   // `exec CMD 0<&-`: the tool starts with stdin closed.
   const inner = ['sh', '-c', 'exec "$@" 0<&-', 'sh', ...cmd];
   const full = ns ? ['ip', 'netns', 'exec', ns, ...inner] : inner;

@@ -2,9 +2,9 @@
  * Turns case tables into node:test tests (one per row) and runs them: see harness.ts for how
  * one command is run and compared, lab.ts for the namespaces, cases/types.ts for the rows.
  *
- * Per row:
- *   1. ethtool's result must match the table (exit status, optional err/out text): proves the
- *      row still describes ethtool 6.1.
+ * Per row, on each of ethtool's paths (the ioctl path under the shim, the netlink path plain):
+ *   1. ethtool's result must match the table (exit status, optional err/out text; on the netlink
+ *      path where the row says): proves the row still describes ethtool 6.1.
  *   2. ethkit's stdout, stderr and exit status must equal ethtool's, byte for byte.
  *   3. Set commands on the suite's devices: the device state afterwards, read with ethtool in
  *      both namespaces, must be the same; and ethkit's own show command must print it as
@@ -16,7 +16,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { Capture, ETHKIT, compare, isSetFamily, normalizeCounters, normalizeHelp, runTool, show } from './harness';
+import { Capture, COLUMNS, Column, ETHKIT, compare, isSetFamily, normalizeCounters, normalizeHelp, runTool, show } from './harness';
 import { Lab, LAB_DEVICES } from './lab';
 import type { Row, Table } from './cases/types';
 
@@ -97,6 +97,7 @@ const BAD_ARGS = 'ethtool: bad command line argument(s)\nFor more information ru
 
 export interface Outcome {
   readonly c: Case;
+  readonly column: Column;
   readonly ok: boolean;
   /** Empty when ok. */
   readonly text: string;
@@ -115,7 +116,7 @@ function getLab(prefix: string): Lab {
   return lab;
 }
 
-export function runCase(c: Case, prefix: string): Outcome {
+export function runCase(c: Case, prefix: string, column: Column = 'ioctl'): Outcome {
   const l = c.device === 'eth0' ? null : getLab(prefix);
   const onLabDevice = l !== null && (c.device === 'veth' || c.device === 'tap' || c.device === 'tun');
   const problems: string[] = [];
@@ -127,8 +128,8 @@ export function runCase(c: Case, prefix: string): Outcome {
   const gotNs = l ? l.b : null;
   for (const s of c.opts.setup ?? []) {
     const argv = splitCmd(s);
-    const ra = runTool('ethtool', argv, l!.a);
-    const rb = runTool('ethtool', argv, l!.b);
+    const ra = runTool('ethtool', argv, l!.a, column);
+    const rb = runTool('ethtool', argv, l!.b, column);
     l!.markDirty();
     const cmp = compare(ra, rb, 'ethtool in A', 'ethtool in B');
     if (ra.status !== 0 || !cmp.same) {
@@ -137,10 +138,10 @@ export function runCase(c: Case, prefix: string): Outcome {
     }
   }
 
-  const ref: Capture = runTool('ethtool', c.argv, refNs);
-  let got: Capture = runTool('ethkit', c.argv, gotNs);
+  const ref: Capture = runTool('ethtool', c.argv, refNs, column);
+  let got: Capture = runTool('ethkit', c.argv, gotNs, column);
   if (c.opts.mode === 'counters') {
-    const later = runTool('ethtool', c.argv, refNs);
+    const later = runTool('ethtool', c.argv, refNs, column);
     got = normalizeCounters(ref, got, later);
   }
   if (c.opts.mode === 'help') got = normalizeHelp(ref, got);
@@ -148,11 +149,13 @@ export function runCase(c: Case, prefix: string): Outcome {
   // 1. The row must still describe ethtool.
   const refErr = ref.stderr.toString('latin1');
   const tableMsgs: string[] = [];
-  if (ref.status !== c.exit) tableMsgs.push(`ethtool exited ${ref.status}, the table says ${c.exit}`);
-  if (c.opts.err !== undefined && !refErr.split('\n')[0].includes(c.opts.err)) {
-    tableMsgs.push(`ethtool's first stderr line ${JSON.stringify(refErr.split('\n')[0])} lacks ${JSON.stringify(c.opts.err)}`);
+  const exit = column === 'ioctl' ? c.exit : c.opts.nlExit;
+  const err = column === 'ioctl' ? c.opts.err : c.opts.nlErr;
+  if (exit !== undefined && ref.status !== exit) tableMsgs.push(`ethtool exited ${ref.status}, the table says ${exit} (${column} path)`);
+  if (err !== undefined && !refErr.split('\n')[0].includes(err)) {
+    tableMsgs.push(`ethtool's first stderr line ${JSON.stringify(refErr.split('\n')[0])} lacks ${JSON.stringify(err)}`);
   }
-  if (c.opts.out !== undefined && !ref.stdout.toString('latin1').includes(c.opts.out)) {
+  if (column === 'ioctl' && c.opts.out !== undefined && !ref.stdout.toString('latin1').includes(c.opts.out)) {
     tableMsgs.push(`ethtool's stdout lacks ${JSON.stringify(c.opts.out)}`);
   }
   if (tableMsgs.length) {
@@ -174,8 +177,8 @@ export function runCase(c: Case, prefix: string): Outcome {
     let stateSame = true;
     if (showSpec !== null && showSpec !== undefined) {
       const showArgv = typeof showSpec === 'string' ? [...splitCmd(showSpec), ...(typeof c.opts.show === 'string' ? [] : [c.devname as string])] : [...showSpec];
-      const sa = runTool('ethtool', showArgv, l.a);
-      const sb = runTool('ethtool', showArgv, l.b);
+      const sa = runTool('ethtool', showArgv, l.a, column);
+      const sb = runTool('ethtool', showArgv, l.b, column);
       const st = compare(sa, sb, 'after ethtool', 'after ethkit');
       if (!st.same) {
         stateSame = false;
@@ -183,7 +186,7 @@ export function runCase(c: Case, prefix: string): Outcome {
         first ||= `state after set: ${st.first}`;
       }
       if (ref.stderr.toString('latin1') !== BAD_ARGS) {
-        const kb = runTool('ethkit', showArgv, l.b);
+        const kb = runTool('ethkit', showArgv, l.b, column);
         const sh = compare(sb, kb);
         if (!sh.same) {
           problems.push(`ethkit's \`${show(showArgv)}\` after the set differs from ethtool's (same device state):\n${sh.text}`);
@@ -196,13 +199,13 @@ export function runCase(c: Case, prefix: string): Outcome {
     if (!untouched) l.markDirty();
   }
 
-  return { c, ok: problems.length === 0, text: problems.join('\n\n'), first };
+  return { c, column, ok: problems.length === 0, text: problems.join('\n\n'), first };
 }
 
 // ---- suite definition and report ------------------------------------------------------------
 
-export function caseName(c: Case): string {
-  return `${c.family} [${c.device}] ${show(c.argv)}`;
+export function caseName(c: Case, column?: Column): string {
+  return `${c.family} [${c.device}]${column ? ` (${column})` : ''} ${show(c.argv)}`;
 }
 
 /**
@@ -212,24 +215,26 @@ export function caseName(c: Case): string {
 export function defineSuite(label: string, prefix: string, tables: readonly Table[]): void {
   const cases = expand(tables);
   const outcomes: Outcome[] = [];
-  const errors: { c: Case; message: string }[] = [];
+  const errors: { c: Case; column: Column; message: string }[] = [];
   after(() => {
     lab?.destroy();
     lab = null;
     writeReport(label, cases, outcomes, errors);
   });
   for (const c of cases) {
-    test(caseName(c), () => {
-      let o: Outcome;
-      try {
-        o = runCase(c, prefix);
-      } catch (e) {
-        errors.push({ c, message: (e as Error).message.split('\n')[0] });
-        throw e;
-      }
-      outcomes.push(o);
-      if (!o.ok) assert.fail(`${caseName(c)}\n${o.text}`);
-    });
+    for (const column of c.opts.columns ?? COLUMNS) {
+      test(caseName(c, column), () => {
+        let o: Outcome;
+        try {
+          o = runCase(c, prefix, column);
+        } catch (e) {
+          errors.push({ c, column, message: (e as Error).message.split('\n')[0] });
+          throw e;
+        }
+        outcomes.push(o);
+        if (!o.ok) assert.fail(`${caseName(c, column)}\n${o.text}`);
+      });
+    }
   }
 }
 
@@ -248,17 +253,20 @@ function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/`/g, "'");
 }
 
-function writeReport(label: string, cases: readonly Case[], outcomes: readonly Outcome[], errors: readonly { c: Case; message: string }[]): void {
+function writeReport(label: string, cases: readonly Case[], outcomes: readonly Outcome[], errors: readonly { c: Case; column: Column; message: string }[]): void {
   const failing = outcomes.filter(o => !o.ok);
   const tableErrors = failing.filter(o => o.first.startsWith('table:'));
   const { family, device } = counts(cases);
-  writeSection(label, cases.length, outcomes.length + errors.length, [
+  const runs = cases.reduce((n, c) => n + (c.opts.columns ?? COLUMNS).length, 0);
+  const perColumn = COLUMNS.map(col => `${col} ${cases.filter(c => (c.opts.columns ?? COLUMNS).includes(col)).length}`).join(', ');
+  writeSection(label, runs, outcomes.length + errors.length, [
+    `Per path: ${perColumn}.`,
     `Per family: ${[...family].map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     `Per device: ${[...device].map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     ...(tableErrors.length ? ['', `**${tableErrors.length} rows no longer describe ethtool** (marked "table:").`] : []),
   ], [
-    ...failing.map(o => ({ family: o.c.family, device: o.c.device, argv: o.c.argv, first: o.first })),
-    ...errors.map(e => ({ family: e.c.family, device: e.c.device, argv: e.c.argv, first: `could not run: ${e.message}` })),
+    ...failing.map(o => ({ family: o.c.family, device: `${o.c.device} (${o.column})`, argv: o.c.argv, first: o.first })),
+    ...errors.map(e => ({ family: e.c.family, device: `${e.c.device} (${e.column})`, argv: e.c.argv, first: `could not run: ${e.message}` })),
   ]);
 }
 
@@ -298,7 +306,7 @@ export function writeSection(label: string, total: number, ran: number, notes: r
   }
   lines.push(`<!-- end ${label} -->`);
   const section = lines.join('\n');
-  const header = '# ethkit vs ethtool 6.1 (ioctl path): differential suite failures\n\n' +
+  const header = '# ethkit vs ethtool 6.1 (both paths): differential suite failures\n\n' +
     'Each section is rewritten by its test file (test/diff-*.test.ts) on every run with ETHKIT_DIFF_REPORT set.\n' +
     'Failing rows must be fixed in the CLI, not skipped.\n' +
     'Not reachable with eth0 (read-only), veth, tun and tap, so not covered here: -A exits 78/79 (no device ' +

@@ -7,6 +7,8 @@
  * an array gives the arguments verbatim (for arguments with spaces). The exit status is what
  * ethtool 6.1 on its ioctl path returns for the line on this suite's devices: the runner
  * checks it, so a row that no longer describes ethtool's behaviour fails as a table error.
+ * Every row runs on both of ethtool's paths (columns): the ioctl path (ethtool and ethkit under
+ * the shim that fails netlink sockets) and the default netlink path.
  *
  * Devices: eth0 (host, read-only commands only), va/vb (veth pair), tp0 (tap), tn0 (tun) in
  * the suite's namespaces; any other name does not exist.
@@ -28,6 +30,15 @@ export interface RowOptions {
   readonly err?: string;
   /** ethtool's stdout must contain this (a check of the table itself). */
   readonly out?: string;
+  /**
+   * The paths the row runs on (default both): a command line only netlink has, or one whose
+   * netlink answer depends on the kernel version, names one.
+   */
+  readonly columns?: readonly ('ioctl' | 'netlink')[];
+  /** ethtool's exit status on its netlink path, where the row checks it (the second number is the ioctl path's). */
+  readonly nlExit?: number;
+  /** Netlink path: ethtool's first stderr line must contain this. */
+  readonly nlErr?: string;
 }
 
 export type Row = readonly [cmd: string | readonly string[], exit: number, opts?: RowOptions];
