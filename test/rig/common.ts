@@ -160,18 +160,56 @@ export function carrier(ifname: string): number {
   try { return Number(readFileSync(`/sys/class/net/${ifname}/carrier`, 'utf8').trim()); } catch { return -1; }
 }
 
+function carrierChanges(ifname: string): number {
+  try { return Number(readFileSync(`/sys/class/net/${ifname}/carrier_changes`, 'utf8').trim()); } catch { return -1; }
+}
+
+/**
+ * How long a link must have been up before its settings page is read as a reference: e1000
+ * refreshes its PHY snapshot (MDI-X) 2 s after the link comes up (phy_info_task); until then it
+ * shows a stale one ("MDI-X: on" after a reset), e1000e likewise (phy_info_timer).
+ */
+export const LINK_QUIET_MS = 3000;
+
+/** Per interface: the carrier_changes count last seen with carrier up, and since when (our first look). */
+const linkSeen = new Map<string, { changes: number; upSince: number }>();
+
+/** Time spent waiting in settle() (carrier and quiet periods), for the per-driver timing lines. */
+export const SETTLE = { n: 0, ms: 0 };
+
 /**
  * After anything that may reset a NIC: if it had carrier before, wait (at most `maxMs`) for
- * carrier to come back (e1000/e1000e take ~0.5-2 s after a reset; the drivers drop carrier
- * synchronously in the ioctl, so a brief look is enough when nothing was reset).
+ * carrier to come back (e1000/e1000e take ~0.5-2 s after a reset, more on a loaded host; the
+ * drivers drop carrier synchronously in the ioctl, so a brief look is enough when nothing was
+ * reset). A reset that was over before the first look still shows in carrier_changes.
+ *
+ * `quietMs`: the link must also have been up that long (measured from the first time this
+ * function saw it up after its last change, so never less than really) — for reads of what a
+ * driver only refreshes some time after the link came up (LINK_QUIET_MS).
  */
-export function settle(ifname: string, hadCarrier: boolean, maxMs = 8000): void {
+export function settle(ifname: string, hadCarrier: boolean, opts: { quietMs?: number; maxMs?: number } = {}): void {
   if (!hadCarrier) return;
+  const t0 = Date.now();
+  const maxMs = opts.maxMs ?? 15_000;
+  const end = t0 + maxMs;
   sleep(50);
-  if (carrier(ifname) === 1) return;
-  const end = Date.now() + maxMs;
-  while (carrier(ifname) !== 1 && Date.now() < end) sleep(100);
-  sleep(200);
+  // A link may bounce again while we wait: look again, a bounded number of times.
+  for (let pass = 0; pass < 4; pass++) {
+    let waited = false;
+    while (carrier(ifname) !== 1 && Date.now() < end) { sleep(100); waited = true; }
+    if (carrier(ifname) !== 1) break;
+    const changes = carrierChanges(ifname);
+    const seen = linkSeen.get(ifname);
+    // The first look at an interface with carrier: up for long, unless we had to wait for it.
+    if (!seen) linkSeen.set(ifname, { changes, upSince: waited ? Date.now() : 0 });
+    else if (seen.changes !== changes) linkSeen.set(ifname, { changes, upSince: Date.now() });
+    if (waited) sleep(200);
+    const left = (linkSeen.get(ifname) as { upSince: number }).upSince + (opts.quietMs ?? 0) - Date.now();
+    if (left > 0) sleep(Math.min(left, Math.max(0, end - Date.now())));
+    if (carrier(ifname) === 1 && carrierChanges(ifname) === changes) break;
+  }
+  const ms = Date.now() - t0;
+  if (ms > 100) { SETTLE.n++; SETTLE.ms += ms; }
 }
 
 // ---- comparisons ----------------------------------------------------------------------------
@@ -302,9 +340,10 @@ export function stableRead(argv: readonly string[]): Capture {
  */
 export function converge(argv: readonly string[], expected: Capture, ms = 6000): Capture {
   const end = Date.now() + ms;
-  for (;;) {
+  // At least three readings, however slow the tool is on a loaded host.
+  for (let n = 1; ; n++) {
     const c = ethtool(argv);
-    if (sameCapture(c, expected) || Date.now() >= end) return c;
+    if (sameCapture(c, expected) || (Date.now() >= end && n >= 3)) return c;
     sleep(500);
   }
 }
@@ -312,9 +351,9 @@ export function converge(argv: readonly string[], expected: Capture, ms = 6000):
 /** Like converge(), for ethkit's reading of the state against ethtool's. */
 export function convergeEthkit(argv: readonly string[], expected: Capture, ms = 4000): Capture {
   const end = Date.now() + ms;
-  for (;;) {
+  for (let n = 1; ; n++) {
     const c = ethkit(argv);
-    if (sameCapture(c, expected) || Date.now() >= end) return c;
+    if (sameCapture(c, expected) || (Date.now() >= end && n >= 3)) return c;
     sleep(500);
   }
 }

@@ -22,7 +22,7 @@ import type { Capture } from '../diff/harness';
 import type { Coalesce } from '../../src/device/types';
 import {
   RigNic, Recorder, rigNics, requireEthtool, ethtool, errnoIn, EOPNOTSUPP, settle, carrier, stableRead,
-  sameCapture, converge, show, Status,
+  sameCapture, converge, show, Status, LINK_QUIET_MS, SETTLE,
 } from './common';
 import {
   keyValues, pageOf, pauseOf, coalesceOf, ringOf, channelsOf, featuresOf, wolBits, wolLetters, selfTestOf, statsOf, assertDrvinfo,
@@ -108,7 +108,11 @@ class Api {
     });
   }
 
-  settle(): void { settle(this.I, this.hadCarrier); }
+  /**
+   * The link back if something reset it; `quiet`: also up long enough that the driver's PHY
+   * snapshot on the settings page is fresh (LINK_QUIET_MS).
+   */
+  settle(quiet = false): void { settle(this.I, this.hadCarrier, { quietMs: quiet ? LINK_QUIET_MS : 0 }); }
 
   /** A state readable by ethtool twice a second apart until it holds still. */
   stable(argv: readonly string[]): Capture { return stableRead(argv); }
@@ -124,39 +128,46 @@ class Api {
     apiSet: () => void; apiRestore: () => void; agree: (shown: string) => void; what: string;
     /** Run after `ethtoolRestore`, for what ethtool cannot express. */
     restoreFn?: () => void;
-    /** The set changes the link: states may take seconds to settle. */
+    /** The state is the settings page of a set that changes the link: it takes seconds to settle. */
     slow?: boolean;
   }): Result {
-    if (o.slow) this.settle();
-    const s0 = o.slow ? this.stable(o.showArgv) : ethtool(o.showArgv);
+    // Any set may reset the NIC: after each, the link is waited for (a look at carrier when
+    // nothing was reset). States that show the link (the settings page; pause, resolved when
+    // the link comes up) are read when they hold still, or until they reach the expected one.
+    const linkDependent = o.slow || o.showArgv[0] === '-a';
+    const after = (): void => this.settle(o.slow);
+    const read = (): Capture => (linkDependent ? this.stable(o.showArgv) : ethtool(o.showArgv));
+    const readAs = (expected: Capture): Capture => (linkDependent ? converge(o.showArgv, expected, 8000) : ethtool(o.showArgv));
+    after();
+    const s0 = read();
     o.agree(text(s0));
     const E = ethtool(o.ethtoolSet);
-    if (o.slow) this.settle();
-    const Es = o.slow ? this.stable(o.showArgv) : ethtool(o.showArgv);
+    after();
+    const Es = read();
     for (const r of o.ethtoolRestore) ethtool(r);
     o.restoreFn?.();
-    if (o.slow) this.settle();
+    after();
     const back = converge(o.showArgv, s0, 8000);
     assert.ok(sameCapture(back, s0), `${o.what}: could not restore the state (${o.ethtoolRestore.map(show).join('; ')}` +
       `${o.restoreFn ? ' + API' : ''}):\n--- before:\n${text(s0)}--- after:\n${text(back)}`);
     const errno = ethtoolErrno(E);
     // ethtool -s exits 0 even when the driver refused: its message is what counts.
     const e = caught(o.apiSet);
-    if (o.slow) this.settle();
+    after();
     if (errno !== null) {
       assertError(e, errno, this.I, o.what);
     } else {
       assert.equal(e, null, `${o.what}: the API threw "${e?.message}", ethtool's set worked: ${E.stderr.toString().trim()}`);
     }
-    const As = o.slow ? converge(o.showArgv, Es, 8000) : ethtool(o.showArgv);
+    const As = readAs(Es);
     assert.equal(text(As), text(Es), `${o.what}: state after the API's set differs from the state after ethtool's:\n` +
       `--- ethtool ${show(o.ethtoolSet)}:\n${text(Es)}--- API:\n${text(As)}`);
     o.agree(text(As));
     const changed = !sameCapture(Es, s0);
     if (changed) {
       assert.equal(caught(o.apiRestore), null, `${o.what}: restoring through the API threw`);
-      if (o.slow) this.settle();
-      const Ar = o.slow ? converge(o.showArgv, s0, 8000) : ethtool(o.showArgv);
+      after();
+      const Ar = readAs(s0);
       assert.equal(text(Ar), text(s0), `${o.what}: the API did not restore the original state`);
       o.agree(text(Ar));
     }
@@ -181,7 +192,7 @@ async function driverChecks(t: import('node:test').TestContext, a: Api): Promise
   });
 
   await a.check(t, 'settings', 'linkSettings(), link(), wol(), msglvl()', () => {
-    a.settle();
+    a.settle(true);
     const c = a.stable([I]);
     const p = pageOf(text(c));
     const err = c.stderr.toString('latin1');
@@ -648,6 +659,7 @@ for (const rn of nics) {
     const a = new Api(rn);
     await driverChecks(t, a);
     if (rn.driver === 'netdevsim') await nsimChecks(t, a);
-    process.stderr.write(`[rig] ${rn.driver}: api done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`[rig] ${rn.driver}: api done in ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
+      `(link waits ${SETTLE.n} ${(SETTLE.ms / 1000).toFixed(1)} s so far)\n`);
   });
 }
