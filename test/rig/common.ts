@@ -1,15 +1,16 @@
 /**
  * Shared by the guest side of the real-driver rig (test/rig/guest-*.ts, run inside the rig VM
- * by test/rig.test.ts through rig/run): the in-VM guard, running ethtool on its ioctl path and
- * ethkit, comparisons that tolerate live values (counters, registers, link state), waiting for
+ * by test/rig.test.ts through rig/run): the in-VM guard, running ethtool and ethkit on one of
+ * ethtool's paths (RIG_COLUMN: 'ioctl', the default, under the shim that fails netlink sockets,
+ * or 'netlink'), comparisons that tolerate live values (counters, registers, link state), waiting for
  * links, and the per-check records the driver matrix is built from.
  *
  * Nothing here may run on the host: every entry point calls requireRig() first, which refuses
  * unless the process is inside the rig VM (ETHKIT_RIG=1, the rig's kernel command line, its
  * control share, and every interface bound to the driver RIG_NICS names).
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { BASE_ENV, SHIM, Capture, compare, normalizeCounters, show } from '../diff/harness';
 import { strerror } from '../../src/ethtool/errno';
@@ -94,11 +95,20 @@ export function ethkitCommand(): string[] {
 
 export const TIMES = { ethtool: { n: 0, ms: 0 }, ethkit: { n: 0, ms: 0 } };
 
+/** Which of ethtool's paths this process compares: both tools take it. */
+export type Column = 'ioctl' | 'netlink';
+export const COLUMN: Column = process.env.RIG_COLUMN === 'netlink' ? 'netlink' : 'ioctl';
+/** The matrix source of this process's CLI checks. */
+export const CLI_SOURCE = COLUMN === 'ioctl' ? 'cli' : 'cli-nl';
+
+function toolEnv(): Record<string, string> {
+  return COLUMN === 'ioctl' ? { ...BASE_ENV, LD_PRELOAD: SHIM } : { ...BASE_ENV };
+}
+
 function spawnTool(tool: 'ethtool' | 'ethkit', argv: readonly string[]): Capture {
   const cmd = tool === 'ethtool' ? ['ethtool', ...argv] : [...ethkitCommand(), ...argv];
-  const env = tool === 'ethtool' ? { ...BASE_ENV, LD_PRELOAD: SHIM } : { ...BASE_ENV };
   const t0 = Date.now();
-  const r = spawnSync(cmd[0], cmd.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd[0], cmd.slice(1), { env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, maxBuffer: 64 << 20 });
   TIMES[tool].n++;
   TIMES[tool].ms += Date.now() - t0;
   if (r.error) throw new Error(`${tool} ${show(argv)}: cannot run: ${r.error.message}`);
@@ -106,8 +116,62 @@ function spawnTool(tool: 'ethtool' | 'ethkit', argv: readonly string[]): Capture
   return { tool, argv, ns: null, stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
+/**
+ * ethkit's run() in one long-lived process (test/rig/ethkit-server.ts) with the column's
+ * environment, spoken to through two FIFOs with blocking reads: node's start-up costs seconds a
+ * command under TCG. bin/ethkit as a process is run for the version check and by the host suites.
+ */
+class EthkitServer {
+  private req = -1;
+  private reply = -1;
+  private pending = Buffer.alloc(0);
+
+  private start(): void {
+    const dir = mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'ethkit-srv-'));
+    const reqPath = path.join(dir, 'req'), replyPath = path.join(dir, 'reply');
+    for (const f of [reqPath, replyPath]) {
+      const r = spawnSync('mkfifo', [f]);
+      if (r.status !== 0) throw new Error(`mkfifo ${f} failed: ${r.stderr}`);
+    }
+    const child = spawn(process.execPath, [path.join(DIST, 'test/rig/ethkit-server.js'), reqPath, replyPath], {
+      env: toolEnv(), stdio: ['ignore', 'inherit', 'inherit'], detached: false,
+    });
+    child.unref();
+    // Opening a FIFO blocks until the other end opens it: the server opens both at start.
+    this.req = openSync(reqPath, 'w');
+    this.reply = openSync(replyPath, 'r');
+  }
+
+  run(argv: readonly string[]): Capture {
+    if (this.req < 0) this.start();
+    writeSync(this.req, JSON.stringify({ argv }) + '\n');
+    const chunk = Buffer.alloc(65536);
+    let nl: number;
+    while ((nl = this.pending.indexOf(10)) < 0) {
+      const n = readSync(this.reply, chunk, 0, chunk.length, null);
+      if (n <= 0) throw new Error(`ethkit server ended while running ${show(argv)}`);
+      this.pending = Buffer.concat([this.pending, chunk.subarray(0, n)]);
+    }
+    const line = this.pending.subarray(0, nl).toString();
+    this.pending = this.pending.subarray(nl + 1);
+    const r = JSON.parse(line) as { out: string; err: string; code: number };
+    return { tool: 'ethkit', argv, ns: null, stdout: Buffer.from(r.out, 'base64'), stderr: Buffer.from(r.err, 'base64'), status: r.code };
+  }
+}
+
+const server = new EthkitServer();
+
 export function ethtool(argv: readonly string[]): Capture { return spawnTool('ethtool', argv); }
-export function ethkit(argv: readonly string[]): Capture { return spawnTool('ethkit', argv); }
+export function ethkit(argv: readonly string[]): Capture {
+  if (process.env.RIG_ETHKIT === 'process') return spawnTool('ethkit', argv);
+  const t0 = Date.now();
+  const c = server.run(argv);
+  TIMES.ethkit.n++;
+  TIMES.ethkit.ms += Date.now() - t0;
+  return c;
+}
+/** bin/ethkit as a process (start-up included). */
+export function ethkitProcess(argv: readonly string[]): Capture { return spawnTool('ethkit', argv); }
 
 /** ethtool that must succeed; its stdout as text. */
 export function ethtoolOk(argv: readonly string[]): string {
@@ -127,11 +191,13 @@ export function requireEthtool(): void {
   const v = ethtool(['--version']);
   if (v.stdout.toString() !== 'ethtool version 6.1\n') throw new Error(`ethtool --version printed ${JSON.stringify(v.stdout.toString())}; the rig compares with ethtool 6.1`);
   if (!existsSync(SHIM)) throw new Error(`${SHIM} is missing: run make -C native on the host first`);
+  // The path this process compares is the one ethtool takes: the shim forces the ioctl, without it netlink.
   const p = ethtool(['-a', 'ekrignosuch0']);
-  if (p.stderr.toString() !== 'Cannot get device pause settings: No such device\n' || p.status !== 76) {
-    throw new Error(`the shim does not put ethtool on its ioctl path (got ${JSON.stringify(p.stderr.toString())}, exit ${p.status})`);
+  const want = COLUMN === 'ioctl' ? ['Cannot get device pause settings: No such device\n', 76] : ['netlink error: no device matches name (offset 24)\nnetlink error: No such device\n', 1];
+  if (p.stderr.toString() !== want[0] || p.status !== want[1]) {
+    throw new Error(`ethtool is not on its ${COLUMN} path (got ${JSON.stringify(p.stderr.toString())}, exit ${p.status})`);
   }
-  const k = ethkit(['--version']);
+  const k = ethkitProcess(['--version']);
   if (k.status !== 0) throw new Error(`${ethkitCommand().join(' ')} --version exited ${k.status}: ${k.stderr.toString().trim()}`);
   ethtoolChecked = true;
 }
@@ -410,7 +476,7 @@ export interface Check {
   readonly driver: string;
   readonly ifname: string;
   readonly op: string;
-  readonly source: 'api' | 'cli';
+  readonly source: 'api' | 'cli' | 'cli-nl';
   readonly status: Status;
   /** What was run (a command line, or the API call). */
   readonly what: string;

@@ -25,13 +25,13 @@ import { KoffiTransport } from '../../src/ffi/koffi';
 import { Nic } from '../../src/device/nic';
 import {
   RigNic, Recorder, rigNics, requireEthtool, ethtool, ethkit, diffRead, ReadMode, converge, convergeEthkit,
-  compareStates, sameCapture, ethtoolStatus, settle, carrier, stableRead, show, Status, TIMES, SETTLE, LINK_QUIET_MS,
+  compareStates, sameCapture, ethtoolStatus, settle, carrier, stableRead, show, Status, TIMES, CLI_SOURCE, SETTLE, LINK_QUIET_MS,
 } from './common';
 import { keyValues, pageOf, pauseOf, coalesceOf, ringOf, channelsOf, featuresOf } from '../helpers/ethtool-text';
 
 const nics = rigNics('guest-cli');
 if (nics.length) requireEthtool();
-const rec = new Recorder('cli');
+const rec = new Recorder(CLI_SOURCE);
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -46,7 +46,7 @@ class Driver {
   }
 
   record(op: string, argv: readonly string[], status: Status, extra: { note?: string; first?: string; detail?: string } = {}): void {
-    rec.add({ driver: this.nic.driver, ifname: this.I, op, source: 'cli', status, what: show(argv), ...extra });
+    rec.add({ driver: this.nic.driver, ifname: this.I, op, source: CLI_SOURCE, status, what: show(argv), ...extra });
   }
 
   /** A read-only command compared as described in the file comment. */

@@ -4,13 +4,13 @@
  *     rig/run --nics all -- node dist/test/rig/guest-main.js
  *
  * Runs the guest test files one after another (node --test, one process each: the NICs are
- * shared state), then builds the driver matrix from the checks they recorded and writes
+ * shared state; the CLI file once per ethtool path, RIG_COLUMN=ioctl and =netlink), then builds the driver matrix from the checks they recorded and writes
  * $RIG_OUT/matrix.json and $RIG_OUT/matrix.md (RIG_MATRIX=name changes the base name), plus
  * every mismatch in full in $RIG_OUT/matrix-failures.txt. Exit status: the test run's, or 1
  * when the matrix has a mismatch or a missing cell.
  *
  * Environment: RIG_RUN_ID (copied into matrix.json so the host can tell a fresh matrix from a
- * stale one), RIG_DRIVERS=e1000,... (only these drivers), RIG_FILES=api,cli (only these files).
+ * stale one), RIG_DRIVERS=e1000,... (only these drivers), RIG_FILES=api,cli,cli-nl (only these).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,13 +27,19 @@ function main(): number {
   rmSync(parts, { recursive: true, force: true });
   mkdirSync(parts, { recursive: true });
 
-  const files = (process.env.RIG_FILES || 'api,cli').split(',').filter(Boolean).map(f => path.join(__dirname, `guest-${f}.js`));
-  for (const f of files) if (!existsSync(f)) throw new Error(`${f} is missing (build first)`);
+  // "cli" runs twice: against ethtool's ioctl path, then its netlink path ("cli-nl").
+  const names = (process.env.RIG_FILES || 'api,cli,cli-nl').split(',').filter(Boolean);
   process.stderr.write(`[rig] drivers: ${nics.map(n => `${n.driver}=${n.ifname}`).join(' ')}\n`);
-  const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
-    stdio: 'inherit', env: { ...process.env, RIG_PARTS_DIR: parts },
-  });
-  const testRc = r.status ?? 1;
+  let testRc = 0;
+  for (const name of names) {
+    const column = name === 'cli-nl' ? 'netlink' : 'ioctl';
+    const f = path.join(__dirname, `guest-${name === 'cli-nl' ? 'cli' : name}.js`);
+    if (!existsSync(f)) throw new Error(`${f} is missing (build first)`);
+    const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', f], {
+      stdio: 'inherit', env: { ...process.env, RIG_PARTS_DIR: parts, RIG_COLUMN: column },
+    });
+    if (r.status !== 0) testRc = r.status ?? 1;
+  }
 
   const checks: Check[] = [];
   const tools: Record<string, { n: number; ms: number }> = {};

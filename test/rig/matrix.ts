@@ -50,7 +50,10 @@ export interface Cell {
   notes: string[];
   checks: number;
   api: number;
+  /** ethkit's CLI against ethtool's ioctl path. */
   cli: number;
+  /** ethkit's CLI against ethtool's netlink path. */
+  'cli-nl': number;
 }
 
 export interface Failure {
@@ -101,7 +104,7 @@ export function buildMatrix(checks: readonly Check[], drivers: readonly string[]
   const cells: Record<string, Record<string, Cell>> = {};
   for (const op of OPS) {
     cells[op.key] = {};
-    for (const d of drivers) cells[op.key][d] = { status: '-', notes: [], checks: 0, api: 0, cli: 0 };
+    for (const d of drivers) cells[op.key][d] = { status: '-', notes: [], checks: 0, api: 0, cli: 0, 'cli-nl': 0 };
   }
   const failures: Failure[] = [];
   const counts = { checks: 0, ok: 0, unsupported: 0, mismatch: 0 };
@@ -110,7 +113,7 @@ export function buildMatrix(checks: readonly Check[], drivers: readonly string[]
     counts.checks++;
     counts[c.status]++;
     cells[c.op] ??= {};
-    const cell = (cells[c.op][c.driver] ??= { status: '-', notes: [], checks: 0, api: 0, cli: 0 });
+    const cell = (cells[c.op][c.driver] ??= { status: '-', notes: [], checks: 0, api: 0, cli: 0, 'cli-nl': 0 });
     cell.checks++;
     cell[c.source]++;
     const k = `${c.op}\0${c.driver}`;
@@ -168,7 +171,7 @@ export function renderMarkdown(m: Matrix): string {
     lines.push(`| ${esc(op.label)} | ${row.join(' | ')} |`);
   }
   const out = [
-    `Generated ${m.generated} (kernel ${m.kernel}, ${m.ethtool.trim()}, ioctl path), ` +
+    `Generated ${m.generated} (kernel ${m.kernel}, ${m.ethtool.trim()}, both paths: ioctl (cli) and netlink (cli-nl)), ` +
       `${m.counts.checks} checks: ${m.counts.ok} ok, ${m.counts.unsupported} unsupported, ${m.counts.mismatch} mismatch.`,
     `Interfaces: ${Object.entries(m.interfaces).map(([d, i]) => `${d}=${i}`).join(', ')}.`,
     ...(m.tools && Object.keys(m.tools).length ? [`Tool runs in the guest: ${Object.entries(m.tools).map(([t, v]) =>

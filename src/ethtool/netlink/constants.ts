@@ -57,11 +57,7 @@ export const ETHTOOL_MCGRP_MONITOR_NAME = 'monitor';
 /** ETHTOOL_A_HEADER_FLAGS bits. */
 export const ETHTOOL_FLAG = { COMPACT_BITSETS: 1 << 0, OMIT_REPLY: 1 << 1, STATS: 1 << 2 } as const;
 
-/** enum ethtool_stringset */
-export const ETH_SS = {
-  TEST: 0, STATS: 1, PRIV_FLAGS: 2, NTUPLE_FILTERS: 3, FEATURES: 4, RSS_HASH_FUNCS: 5,
-  TUNABLES: 6, PHY_STATS: 7, PHY_TUNABLES: 8, LINK_MODES: 9, MSG_CLASSES: 10, WOL_MODES: 11,
-  SOF_TIMESTAMPING: 12, TS_TX_TYPES: 13, TS_RX_FILTERS: 14, UDP_TUNNEL_TYPES: 15, STATS_STD: 16,
-  STATS_ETH_PHY: 17, STATS_ETH_MAC: 18, STATS_ETH_CTRL: 19, STATS_RMON: 20,
-} as const;
+/** enum ethtool_stringset: one catalog, ../constants.ts. */
+export { ETH_SS } from '../constants';
+import type { ETH_SS } from '../constants';
 export type EthSsName = keyof typeof ETH_SS;
