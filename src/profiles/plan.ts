@@ -13,6 +13,7 @@ import {
 import { featuresNamed } from '../ethtool/catalog/offloads';
 import { HostState, DeviceState, Got, rpsPath, xpsPath } from './state';
 import { parseCpuList, formatCpuList, parseMask, formatMask, maskOf, spreadCpus } from './cpus';
+import { ProfileError, Problem } from './load';
 
 export type Action = 'set' | 'ok' | 'skip' | 'later';
 export type FileWhat = 'sysctl' | 'irq' | 'xps' | 'rps';
@@ -174,8 +175,12 @@ function sysctlText(v: Scalar | 'max' | 'cpus'): string {
   return typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
 }
 
-/** What a profile asks of these devices, resolved against their state (pure). */
-export function profileWants(profile: Profile, params: Record<string, Scalar>, state: HostState): Want[] {
+/**
+ * What a profile asks of these devices, resolved against their state (pure). A sysctl that does
+ * not exist is a problem of the profile (a misspelt key, or one this host lacks), unless its
+ * entry says with `absent:` that it may be missing: then it is skipped with that reason.
+ */
+export function profileWants(profile: Profile, params: Record<string, Scalar>, state: HostState, problems: Problem[] = []): Want[] {
   const out: Want[] = [];
   const seen = new Set<string>();
   for (const s of profile.settings) {
@@ -191,6 +196,9 @@ export function profileWants(profile: Profile, params: Record<string, Scalar>, s
         const base = { dev, id: `file:${path}`, group: s.group, setting, why: s.why } as const;
         if (!active) { out.push({ kind: 'skip', ...base, target: sysctlText(v), reason: `only when ${s.whenText}` }); continue; }
         if (state.sysctl[path] === null || state.sysctl[path] === undefined) {
+          if (s.absent === undefined) {
+            problems.push({ pos: s.pos, key: `sysctl.${s.key}`, message: `${key} does not exist here (${path} is missing: not in this kernel or network namespace; add absent: REASON to the entry if it may be missing)` });
+          }
           out.push({ kind: 'skip', ...base, target: sysctlText(v), reason: s.absent ?? `${key} is not present (not in this kernel or network namespace)` });
           continue;
         }
@@ -369,8 +377,12 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
   return { rows, steps: steps.map(s => s.step) };
 }
 
+/** The plan of a profile on this state; throws ProfileError (file:line:col) for sysctls that do not exist. */
 export function planProfile(profile: Profile, params: Record<string, Scalar>, state: HostState): Plan {
-  return diff(profileWants(profile, params, state), state);
+  const problems: Problem[] = [];
+  const wants = profileWants(profile, params, state, problems);
+  if (problems.length) throw new ProfileError(problems);
+  return diff(wants, state);
 }
 
 /** Rows that say the device is not as the targets want (set now or after a channel change). */
