@@ -457,9 +457,11 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
     const pushed: StoredEntry[] = [];
     const warnings: string[] = [];
     const now = (ctx.now ?? (() => new Date()))().toISOString();
+    let recorded: string[] = [];
     const entryFor = (state: HostState, dev: string, touched: Touched[]): SnapshotEntry => ({
       time: now, profile: r.profile.name, params: r.params,
       device: state.devices.find(d => d.dev === dev)!, sysctl: state.sysctl, touched, instance: instances.get(dev),
+      apply: { id: `${now}/${process.pid}`, devices: recorded },
     });
     const res = await transact({
       env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
@@ -472,6 +474,7 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
         // The undo record, complete before the first change: should the apply stop anywhere,
         // a rollback finds everything it needs in it.
         const planned = plannedRestore(plan, state);
+        recorded = devs;
         for (const dev of devs) {
           const touched = planned.filter(x => (x.dev ?? r.devs[0]) === dev);
           instances.set(dev, instanceOf(r.env, state.devices.find(d => d.dev === dev)!, netns, boot));
@@ -530,6 +533,7 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
     const journal = store.readJournal();
     const targets: StoredEntry[] = [];
     const done: string[] = [];
+    const skipped: string[] = [];
     if (journal) {
       const same = journal.devices.length === devs.length && journal.devices.every(d => devs.includes(d));
       if (!same) throw new UsageError(`an interrupted --rollback of ${journal.devices.join(' ')} is not finished: run ethkit --rollback ${journal.devices.join(' ')} to finish it; nothing changed`);
@@ -538,9 +542,13 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
         if (e) targets.push(e); else done.push(j.dev);
       }
     } else {
+      const latest = new Map(devs.map(d => { store.migrate(d); return [d, store.latest(d)] as const; }));
       for (const dev of devs) {
-        store.migrate(dev);
-        const e = store.latest(dev);
+        const e = latest.get(dev) ?? null;
+        // An apply that recorded other devices first and was stopped before recording this one
+        // changed nothing: this device's older entries are not the last apply's to undo.
+        const stopped = [...latest.values()].find(o => o && o.dev !== dev && o.entry.apply?.devices.includes(dev) && e?.entry.apply?.id !== o.entry.apply.id);
+        if (stopped) { skipped.push(dev); continue; }
         if (!e) throw new UsageError(`${dev}: no snapshot to roll back to (looked in ${store.devDir(dev)})`);
         targets.push(e);
       }
@@ -557,13 +565,16 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
     }
     const entries = targets.map(t => ({ dev: t.dev, entry: t.entry, device: t.entry.device, sysctl: t.entry.sysctl, touched: t.entry.touched }));
     const from = entries.map(e => `${e.dev} (before ${e.entry.profile}, ${e.entry.time})`).join(', ');
-    const doneLines = done.map(d => `  ${d}: rolled back already by the interrupted run`);
+    const doneLines = [
+      ...done.map(d => `  ${d}: rolled back already by the interrupted run`),
+      ...skipped.map(d => `  ${d}: nothing to roll back: the last apply was stopped before it recorded ${d}, and before any change`),
+    ];
     const fromJson = entries.map(e => ({ device: e.dev, profile: e.entry.profile, params: e.entry.params, time: e.entry.time }));
     if (targets.length === 0) {
       store.removeJournal();
       return {
         json: { command: 'rollback', devices: devs, from: [], done, result: 'ok', changed: false, failed: false, exit_code: EXIT.UNCHANGED },
-        text: [`ok: ${done.join(', ')} rolled back already by the interrupted run; nothing changed`], code: EXIT.UNCHANGED,
+        text: [`ok: ${done.join(', ')} rolled back already by the interrupted run; nothing changed`, ...doneLines.slice(done.length)], code: EXIT.UNCHANGED,
       };
     }
     let journaled = !!journal;
@@ -655,6 +666,7 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   } catch (e) {
     const known = errorMessage(e);
     const msg = known ?? `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    if (!known && process.env.EKTRACE) process.stderr.write(String((e as Error).stack) + "\n");
     const json = a?.json ?? argv.includes('--json');
     if (json) {
       ctx.out(JSON.stringify({ command: a?.cmd ?? null, result: 'error', changed: false, failed: true, error: msg, exit_code: EXIT.ERROR }, null, 2) + '\n');

@@ -249,7 +249,9 @@ export function restoreWants(entries: readonly RestoreEntry[], state: HostState)
         const value = what === 'sysctl' ? snap.sysctl[path] : snap.device.files[path];
         if (value === null || value === undefined) { out.push(skip('not in the snapshot')); continue; }
         const present = what === 'sysctl' ? state.sysctl[path] : d.files[path];
-        if (present === null || present === undefined) { out.push(skip(`${path} is no longer present`)); continue; }
+        // A queue file that is gone comes back with its queue when the same restore brings the
+        // channels back (diff() plans it after the channel change); otherwise it is skipped there.
+        if ((present === null || present === undefined) && what === 'sysctl') { out.push(skip(`${path} is no longer present`)); continue; }
         out.push({ kind: 'file', dev: t.dev, what, path, value: value.trim(), cmp: what === 'sysctl' ? 'text' : what === 'irq' ? 'cpulist' : 'mask', setting: t.setting });
       }
     }
@@ -358,9 +360,10 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
     const cur = raw ?? null;
     const row: Row = { dev: w.dev, id, group: w.what === 'sysctl' ? 'sysctl' : 'queues', setting: w.setting, current: normalize(cur, w.cmp), target: normalize(w.value, w.cmp), action: 'ok', why: w.why };
     rows.push(row);
-    if (cur === null) { row.action = 'skip'; row.reason = `${w.path} is absent`; continue; }
-    if (sameFile(cur, w.value, w.cmp)) continue;
-    if (w.what !== 'sysctl' && w.dev !== null && channelChange.has(w.dev)) {
+    const later = w.what !== 'sysctl' && w.dev !== null && channelChange.has(w.dev);
+    if (cur === null && !later) { row.action = 'skip'; row.reason = `${w.path} is absent`; continue; }
+    if (cur !== null && sameFile(cur, w.value, w.cmp)) continue;
+    if (later) {
       row.action = 'later';
       row.target = null;   // depends on the queues there will be
       row.reason = 'planned again after the channel change';
@@ -370,7 +373,7 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
     row.resetsLink = false;
     steps.push({
       order: [PHASE[w.what], w.what === 'sysctl' ? 0 : devIndex(w.dev), seq],
-      step: { kind: 'file', what: w.what, dev: w.dev, path: w.path, value: w.value, prior: cur.trim(), ids: [id], settings: [w.setting] },
+      step: { kind: 'file', what: w.what, dev: w.dev, path: w.path, value: w.value, prior: cur!.trim(), ids: [id], settings: [w.setting] },
     });
   }
   steps.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);

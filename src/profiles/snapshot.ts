@@ -58,6 +58,8 @@ export interface SnapshotEntry {
   touched: Touched[];
   /** Absent in entries written by ethkit before instance identities. */
   instance?: InstanceId;
+  /** The apply that wrote it: its id and every device it recorded (one entry each, before any change). */
+  apply?: { id: string; devices: string[] };
 }
 
 /** An entry on a device's stack and the file that holds it. */
