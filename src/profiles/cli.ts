@@ -666,7 +666,6 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   } catch (e) {
     const known = errorMessage(e);
     const msg = known ?? `internal error: ${e instanceof Error ? e.message : String(e)}`;
-    if (!known && process.env.EKTRACE) process.stderr.write(String((e as Error).stack) + "\n");
     const json = a?.json ?? argv.includes('--json');
     if (json) {
       ctx.out(JSON.stringify({ command: a?.cmd ?? null, result: 'error', changed: false, failed: true, error: msg, exit_code: EXIT.ERROR }, null, 2) + '\n');
