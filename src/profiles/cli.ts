@@ -487,6 +487,8 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
     });
     // Record what was finally touched, or drop the entries of an apply that left no trace.
     const snapshots: Record<string, string> = {};
+    // The devices whose entries stay (a rewritten entry lists only those).
+    if (res.outcome === 'changed') recorded = pushed.filter(p => res.restore.some(t => (t.dev ?? r.devs[0]) === p.dev)).map(p => p.dev);
     for (const p of pushed) {
       const touched = res.restore.filter(t => (t.dev ?? r.devs[0]) === p.dev);
       if (res.outcome === 'rolled-back' || (res.outcome === 'changed' && touched.length === 0)) {
