@@ -51,6 +51,15 @@ async function cli(w: World, argv: string[], extra: Partial<Ctx> = {}): Promise<
   return { code, out, err, json };
 }
 
+/** The snapshot entry files of ekf0 (and nothing else: no temporary file, no journal). */
+function entryFiles(w: World): string[] {
+  const ns = path.join(w.stateDir, 'snapshots', 'net-4026530000');
+  if (!fs.existsSync(ns)) return [];
+  const other = fs.readdirSync(ns).filter(n => n !== 'ekf0');
+  assert.deepEqual(other, [], 'nothing but entry directories');
+  return fs.existsSync(path.join(ns, 'ekf0')) ? fs.readdirSync(path.join(ns, 'ekf0')).sort() : [];
+}
+
 function sets(w: World): number[] {
   return w.sim.log.filter(l => SET_CMDS.has(l.cmd)).map(l => l.cmd);
 }
@@ -125,7 +134,7 @@ for (const queues of [4, 12]) test(`a fault at every step k of an apply leaves N
     const steps = r.json.steps as { status: string }[];
     assert.equal(steps.filter(s => s.status === 'failed').length, 1, `k=${k}`);
     assert.ok(steps.every(s => s.status === 'failed' || s.status === 'undone'), `k=${k}: ${JSON.stringify(steps)}`);
-    assert.equal(fs.existsSync(path.join(w.stateDir, 'snapshots')) && fs.readdirSync(path.join(w.stateDir, 'snapshots', 'net-4026530000')).length, 0, `k=${k}: snapshot of a rolled-back apply is dropped`);
+    assert.deepEqual(entryFiles(w), [], `k=${k}: snapshot of a rolled-back apply is dropped`);
     const failedKind = (r.json.steps as { kind: string; status: string }[]).find(s => s.status === 'failed')!.kind;
     statuses.set(failedKind, (statuses.get(failedKind) ?? 0) + 1);
   }
@@ -158,7 +167,7 @@ test('a failure while undoing is reported as such (exit 5) and the snapshot is k
   const undoErrors = r.json.undo_errors as string[];
   assert.match(undoErrors[0], /ekf0: set ring parameters: device or resource busy/);
   assert.ok(undoErrors.some(e => /ring rx is 4096, was 256 before the apply/.test(e)), undoErrors.join('\n'));
-  assert.ok(fs.existsSync(path.join(w.stateDir, 'snapshots/net-4026530000/ekf0.json')));
+  assert.deepEqual(entryFiles(w), ['000001.json']);
   w.sim.injector = undefined;
   const rb = await cli(w, ['--rollback', 'ekf0']);
   assert.equal(rb.code, EXIT.OK, rb.out + rb.err);
@@ -192,10 +201,12 @@ test('rollback restores the state before the last apply; snapshots stack; none l
   const pristine = w.fs.everything();
   assert.equal((await cli(w, ['--apply', 'director', 'ekf0', ...NAT])).code, EXIT.OK);
   const tuned = w.fs.everything();
-  const snap = JSON.parse(fs.readFileSync(path.join(w.stateDir, 'snapshots/net-4026530000/ekf0.json'), 'utf8')) as { stack: { profile: string; touched: unknown[] }[] };
-  assert.equal(snap.stack.length, 1);
-  assert.equal(snap.stack[0].profile, 'director');
-  assert.ok(snap.stack[0].touched.length >= 25);
+  assert.deepEqual(entryFiles(w), ['000001.json']);
+  const snap = JSON.parse(fs.readFileSync(path.join(w.stateDir, 'snapshots/net-4026530000/ekf0/000001.json'), 'utf8')) as { version: number; seq: number; entry: { profile: string; touched: unknown[] } };
+  assert.equal(snap.version, 2);
+  assert.equal(snap.seq, 1);
+  assert.equal(snap.entry.profile, 'director');
+  assert.ok(snap.entry.touched.length >= 25);
   // a second profile on top
   assert.equal((await cli(w, ['--apply', 'latency', 'ekf0'])).code, EXIT.OK);
   assert.notDeepEqual(w.fs.everything(), tuned);
@@ -209,7 +220,7 @@ test('rollback restores the state before the last apply; snapshots stack; none l
   assert.deepEqual(w.fs.everything(), pristine);
   const r3 = await cli(w, ['--rollback', 'ekf0']);
   assert.equal(r3.code, EXIT.ERROR);
-  assert.match(r3.err, /^ethkit: ekf0: no snapshot to roll back to \(looked in .*ekf0\.json\)\n$/);
+  assert.match(r3.err, /^ethkit: ekf0: no snapshot to roll back to \(looked in .*snapshots\/net-4026530000\/ekf0\)\n$/);
 });
 
 test('rollback after a channel shrink brings back the queue settings the kernel dropped', async () => {
@@ -239,7 +250,7 @@ test('rollback is transactional too: a fault at every step leaves the tuned stat
     const r = await cli(w, ['--rollback', 'ekf0']);
     assert.equal(r.code, EXIT.ROLLED_BACK, `k=${k}: ${r.out}`);
     assert.deepEqual(w.fs.everything(), tuned, `k=${k}`);
-    assert.ok(fs.existsSync(path.join(w.stateDir, 'snapshots/net-4026530000/ekf0.json')), 'snapshot kept');
+    assert.deepEqual(entryFiles(w), ['000001.json'], 'snapshot kept');
   }
   t.diagnostic(`fault injection (rollback): ${total} steps tried, every one restored`);
 });
@@ -252,7 +263,7 @@ test('default route: refused without a terminal unless --yes; asked on a termina
   assert.equal(r.err, 'ethkit: refusing to change ekf0: it carries the default route and there is no terminal to confirm; add --yes to go ahead\n');
   assert.deepEqual(sets(w), []);
   assert.deepEqual(w.fs.everything(), before);
-  assert.ok(!fs.existsSync(path.join(w.stateDir, 'snapshots/net-4026530000/ekf0.json')));
+  assert.deepEqual(entryFiles(w), []);
   let asked = '';
   const no = await cli(w, ['--apply', 'director', 'ekf0'], { isTTY: true, ask: async q => { asked = q; return false; } });
   assert.equal(no.code, EXIT.ERROR);
@@ -288,7 +299,7 @@ test('bad input: one line on stderr, exit 1, JSON error object with --json', asy
     [['--plan', 'nope', 'ekf0'], /^ethkit: no profile "nope" \(profiles in .*: director, latency, realserver\)\n$/],
     [['--plan', 'director', 'ekf0', '--set', 'mode=x'], /^ethkit: --set mode=x: bad value "x": mode is one of dr\|nat\|tun\n$/],
     [['--plan', 'director', 'ekf0', '--frobnicate'], /^ethkit: unknown option --frobnicate/],
-    [['--plan', 'director'], /^ethkit: --plan: name at least one device\n$/],
+    [['--plan', 'director'], /^ethkit: --plan: name at least one device \(see ethkit --profile-help\)\n$/],
     [['--plan', 'director', 'ekf0', 'ekf0'], /device ekf0 named twice/],
     [['--rollback', 'ekf0', '--set', 'a=b'], /--rollback takes no --set/],
   ];

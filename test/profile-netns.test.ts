@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Netns, requireTool } from './helpers/netns';
+import { Netns, requireTool, value } from './helpers/netns';
+import { isKernelFeature } from '../src/ethtool/catalog/features';
 import { EXIT } from '../src/profiles/cli';
 
 const CLI = path.resolve(__dirname, '../src/profiles/cli.js');
@@ -173,4 +174,12 @@ test('the interface of the default route: refused without a terminal, one line; 
   } finally {
     ns.ip('route', 'del', 'default');
   }
+});
+
+test('every feature name the host kernel reports (ETH_SS_FEATURES, through the Nic API on the veth) is in the catalog', () => {
+  const [r] = ns.runNic('va', [{ call: 'features' }]);
+  // Bits the kernel no longer names (a feature turned into a device flag) come as empty strings.
+  const names = (value<{ name: string }[]>(r)).map(f => f.name).filter(n => n !== '');
+  assert.ok(names.length > 40, `${names.length} features`);
+  assert.deepEqual(names.filter(n => !isKernelFeature(n)), [], 'kernel feature names missing from src/ethtool/catalog/features.ts');
 });

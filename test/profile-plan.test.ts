@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { loadProfileFile } from '../src/profiles/load';
+import { loadProfileFile, parseProfile, ProfileError } from '../src/profiles/load';
 import { resolveParams } from '../src/profiles/cli';
 import { planProfile, sysctlPaths, pending, Plan } from '../src/profiles/plan';
 import { HostState, DeviceState, readHost } from '../src/profiles/state';
@@ -225,4 +225,25 @@ test('queue IRQs: ixgbe, virtio (msi_irqs of the parent), mlx5 names; misc vecto
   assert.deepEqual(queueIrqs('eth0', lines, new Set([50, 51, 52, 53])).map(q => [q.irq, q.queue]), [[51, 0], [52, 0], [53, 1]]);
   assert.deepEqual(queueIrqs('ens5f0', lines, new Set([60, 61, 62])).map(q => [q.irq, q.name, q.queue]), [[61, 'mlx5_comp0@pci:0000:5e:00.0', 0], [62, 'mlx5_comp1@pci:0000:5e:00.0', 1]]);
   assert.deepEqual(queueIrqs('veth0', lines, null), []);
+});
+
+test('a sysctl that does not exist is an error at its line:col, unless its entry says absent:', () => {
+  const p = parseProfile([
+    'name: typo',
+    'sysctl:',
+    '  net.ipv4.conf.all.rp_filtr: 2',
+    '  net.ipv4.conf.{dev}.send_redirect: 0',
+    '  net.ipv4.vs.conntrack: {value: 0, absent: IPVS is not loaded}',
+    '  net.ipv4.ip_forward: {value: 1, when: "false"}',
+    '',
+  ].join('\n'), 'typo.yaml');
+  const s = state();
+  assert.throws(() => planProfile(p, {}, s), (e: Error) => e instanceof ProfileError && e.message === [
+    'typo.yaml:3:3: sysctl.net.ipv4.conf.all.rp_filtr: net.ipv4.conf.all.rp_filtr does not exist here (/proc/sys/net/ipv4/conf/all/rp_filtr is missing: not in this kernel or network namespace; add absent: REASON to the entry if it may be missing)',
+    'typo.yaml:4:3: sysctl.net.ipv4.conf.{dev}.send_redirect: net.ipv4.conf.nic0.send_redirect does not exist here (/proc/sys/net/ipv4/conf/nic0/send_redirect is missing: not in this kernel or network namespace; add absent: REASON to the entry if it may be missing)',
+  ].join('\n'));
+  // with the two typos fixed: the absent IPVS key is skipped with its reason, the false condition too
+  const ok = parseProfile('name: ok\nsysctl:\n  net.ipv4.conf.all.rp_filter: 2\n  net.ipv4.vs.conntrack: {value: 0, absent: IPVS is not loaded}\n', 'ok.yaml');
+  const plan = planProfile(ok, {}, s);
+  assert.equal(row(plan, 'sysctl net.ipv4.vs.conntrack').reason, 'IPVS is not loaded');
 });

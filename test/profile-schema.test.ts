@@ -130,3 +130,64 @@ test('conditions evaluate: ==, !=, in, and/or/not, bare parameters', () => {
   assert.equal(t('n == 3'), true);
   assert.equal(t('mode == "nat"'), true);
 });
+
+test('typos are errors: unknown feature names (with a suggestion), inconsistent parameter bounds', () => {
+  assert.deepEqual(problems('name: x\nfeatures:\n  rx-grp: on\n  gro: on\n  rx-udp-gro-forwarding: on\n  frobnicate: off\n'), [
+    '3:3 features.rx-grp: unknown feature (not an ethtool name such as gro, tso, lro, nor a kernel feature name of Linux 6.1-6.18 such as rx-gro; did you mean rx-gro?)',
+    '6:3 features.frobnicate: unknown feature (not an ethtool name such as gro, tso, lro, nor a kernel feature name of Linux 6.1-6.18 such as rx-gro)',
+  ]);
+  assert.deepEqual(problems('name: x\nparams:\n  n: {type: int, min: 10, max: 5, default: 7}\n'), ['3:23 params.n.min: min 10 is greater than max 5']);
+  assert.deepEqual(problems('name: x\nparams:\n  n: {type: int, min: 1, max: 5, default: 7}\n'), ['3:43 params.n.default: bad value 7: n is at most 5']);
+  assert.deepEqual(problems('name: x\nparams:\n  m: {type: enum, values: [a, b], default: c}\n'), ['3:44 params.m.default: bad value "c": m is one of a|b']);
+  assert.deepEqual(problems('name: x\nparams:\n  m: {type: enum, values: [a, b, a], default: a}\n'), ['3:27 params.m.values: lists a value twice (a)']);
+  assert.deepEqual(problems('name: x\nparams:\n  n: {type: int, default: 18446744073709551616}\n'), ['3:27 params.n.default: bad value 18446744073709551616: n is an integer between -9007199254740991 and 9007199254740991']);
+  assert.deepEqual(problems('name: x\nparams:\n  n: {type: int, max: 1e30, default: 1}\n'), ['3:23 params.n.max: must be an integer (at most 9007199254740991 in size), not 1e30']);
+});
+
+test('--set integers: C notation (strtoll base 0) checked as a bigint, the value quoted as typed', () => {
+  const d = loadProfileFile(path.join(PROFILES, 'director.yaml'));
+  assert.equal(resolveParams(d, ['backlog=0x10000']).backlog, 0x10000);
+  assert.equal(resolveParams(d, ['backlog=010000']).backlog, 0o10000);
+  assert.throws(() => resolveParams(d, ['backlog=18446744073709551616']), (e: Error) => e.message === '--set backlog=18446744073709551616: bad value "18446744073709551616": backlog is at most 16777216');
+  assert.throws(() => resolveParams(d, ['backlog=16777217']), (e: Error) => e.message === '--set backlog=16777217: bad value "16777217": backlog is at most 16777216');
+  assert.throws(() => resolveParams(d, ['backlog=1e6']), (e: Error) => e.message === '--set backlog=1e6: bad value "1e6": backlog is an integer');
+  assert.throws(() => resolveParams(d, ['backlog=']), /backlog is an integer/);
+});
+
+test('profile files are read bounded: regular files of at most 1 MiB; FIFOs and devices refused at once', () => {
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'ekschema-'));
+  try {
+    const fifo = path.join(dir, 'p.yaml');
+    require('node:child_process').execFileSync('mkfifo', [fifo]);
+    const cases: [string, RegExp][] = [
+      ['/dev/zero', /^\/dev\/zero:1:1: cannot read the profile: a character device, not a regular file$/],
+      [fifo, /p\.yaml:1:1: cannot read the profile: a FIFO, not a regular file$/],
+      [dir, /:1:1: cannot read the profile: a directory, not a regular file$/],
+      [path.join(dir, 'none.yaml'), /:1:1: cannot read the profile: no such file or directory \(ENOENT\)$/],
+    ];
+    const big = path.join(dir, 'big.yaml');
+    fs.writeFileSync(big, 'name: big\n' + '#'.repeat(2 * 1024 * 1024) + '\n');
+    cases.push([big, /big\.yaml:1:1: cannot read the profile: 2097163 bytes, larger than the limit of 1 MiB$/]);
+    for (const [file, re] of cases) {
+      const t = Date.now();
+      assert.throws(() => loadProfileFile(file), (e: Error) => e instanceof ProfileError && re.test(e.message), file);
+      assert.ok(Date.now() - t < 2000, `${file}: refused at once`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('loading is linear in the size of the profile: 1 MB of 32k keys well under the quadratic 35 s', () => {
+  const lines = ['name: big', 'description: many keys', 'sysctl:'];
+  for (let i = 0; i < 32000; i++) lines.push(`  net.k${i}.rp_filter: {value: 2, absent: x}`);
+  const text = lines.join('\n') + '\n';
+  assert.ok(text.length > 1_000_000 && text.length <= 1024 * 1024 * 1.4, `${text.length} bytes`);
+  const small = lines.slice(0, 3 + 4000).join('\n') + '\n';
+  const cpu = (t: string): number => { const c = process.cpuUsage(); parseProfile(t, 'big.yaml'); const u = process.cpuUsage(c); return (u.user + u.system) / 1000; };
+  cpu(small); // warm up the parser's code
+  const a = cpu(small), b = cpu(text);
+  // 8x the keys: about 8x the time when linear, 64x when quadratic.
+  assert.ok(b < 20 * a + 200, `4000 keys: ${a.toFixed(0)} ms, 32000 keys: ${b.toFixed(0)} ms of CPU`);
+  assert.ok(b < 10_000, `32000 keys: ${b.toFixed(0)} ms of CPU`);
+});

@@ -3,10 +3,19 @@
  * above reaches a transport through here (its type, the interface-name rules, and the real
  * SIOCETHTOOL transport, loaded only when first opened).
  */
-import type { Transport } from '../ffi/transport';
+import type { Transport as FfiTransport } from '../ffi/transport';
 
-export type { Transport } from '../ffi/transport';
 export { IFNAMSIZ, ifnameProblem } from '../ffi/transport';
+
+/** The device seam (see ../ffi/transport), plus what a transport can tell about where it runs. */
+export interface Transport extends FfiTransport {
+  /**
+   * The cookie of the network namespace the transport's socket lives in (SO_NETNS_COOKIE):
+   * a namespace identity that, unlike its inode number, is never reused during a boot. null
+   * or absent when unknown (kernels before 5.14, simulated devices).
+   */
+  netnsCookie?(): bigint | null;
+}
 
 /** The real transport: one AF_INET control socket through koffi. Throws an error with `errno` if it cannot be opened. */
 export function openTransport(): Transport {

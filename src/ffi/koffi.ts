@@ -33,6 +33,9 @@ const MAP_PRIVATE = 0x02;
 const MAP_ANONYMOUS = 0x20;
 const SC_PAGESIZE = 30;
 const MAP_FAILED = 0xffffffffffffffffn;
+const SOL_SOCKET = 1;
+/** getsockopt: the 64-bit cookie of the socket's network namespace (Linux 5.14+). */
+const SO_NETNS_COOKIE = 71;
 
 /** Commands whose reply length the kernel takes from the driver, not from the request. */
 const ETHTOOL_TEST = 0x1a;
@@ -47,6 +50,7 @@ export interface Libc {
   mmap: koffi.KoffiFunction;
   mprotect: koffi.KoffiFunction;
   munmap: koffi.KoffiFunction;
+  getsockopt: koffi.KoffiFunction;
   page: number;
 }
 let libc: Libc | null = null;
@@ -77,6 +81,7 @@ export function loadLibc(): Libc {
     mmap: lib.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, intptr_t offset)'),
     mprotect: lib.func('int mprotect(uintptr_t addr, size_t len, int prot)'),
     munmap: lib.func('int munmap(uintptr_t addr, size_t length)'),
+    getsockopt: lib.func('int getsockopt(int fd, int level, int name, _Out_ uint8_t *value, _Inout_ uint32_t *len)'),
     page: Number(sysconf(SC_PAGESIZE)) || 4096,
   };
   return libc;
@@ -217,6 +222,19 @@ export class KoffiTransport implements Transport {
         else resolve(r < 0 ? -koffi.errno() : r);
       });
     });
+  }
+
+  /**
+   * The cookie of the network namespace the control socket lives in: unlike the namespace's
+   * inode number, never reused while the system runs. null where the kernel has none (< 5.14).
+   */
+  netnsCookie(): bigint | null {
+    if (this.fd < 0) return null;
+    const value = new Uint8Array(8);
+    const len = [8];
+    const r = this.c.getsockopt(this.fd, SOL_SOCKET, SO_NETNS_COOKIE, value, len) as number;
+    if (r < 0 || len[0] !== 8) return null;
+    return new DataView(value.buffer).getBigUint64(0, true);
   }
 
   /** A reusable request buffer that ends at a guard page (see the module comment). */

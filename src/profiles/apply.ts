@@ -137,6 +137,16 @@ function queueFilesOf(done: readonly Step[], before: HostState): Touched[] {
   return out;
 }
 
+/**
+ * What a rollback must restore should the apply of `plan` stop anywhere (a kill, a crash):
+ * every setting the plan is to change (also those planned after a channel change) and, on
+ * devices whose channels it changes, every queue file as it was. Written before the first change.
+ */
+export function plannedRestore(plan: Plan, before: HostState): Touched[] {
+  const rows: Touched[] = plan.rows.filter(r => r.action === 'set' || r.action === 'later').map(r => ({ id: r.id, setting: r.setting, dev: r.dev }));
+  return dedupe([...rows, ...queueFilesOf(plan.steps.filter(s => s.kind === 'channels'), before)]);
+}
+
 /** Touched settings grouped per device; host-wide ones go with the first device. */
 export function splitTouched(touched: readonly Touched[], before: HostState): RestoreEntry[] {
   return before.devices.map((device, i) => ({

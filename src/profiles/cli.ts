@@ -17,12 +17,15 @@ import { createInterface } from 'node:readline';
 import { EthtoolError, UsageError } from '../device/errors';
 import { ifnameProblem, openTransport } from '../ethtool/transport';
 import { FsError, HostFs, NoHostFs, RealFs } from '../common/hostfs';
+import { acquireLock, Lock, LockBusyError, LockFileError } from '../common/lock';
+import { errnoText } from '../common/files';
 import { ProfileError, loadProfileFile, coerceParam } from './load';
 import { Profile, Scalar } from './model';
-import { Env, HostState, readHost, defaultRouteDevices } from './state';
-import { planProfile, sysctlPaths, pending, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry } from './plan';
-import { transact, TransactResult } from './apply';
-import { SnapshotStore, SnapshotEntry, SnapshotError, DEFAULT_STATE_DIR } from './snapshot';
+import { Env, HostState, readHost, readDevice, defaultRouteDevices } from './state';
+import { planProfile, sysctlPaths, pending, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry, Touched } from './plan';
+import { transact, TransactResult, plannedRestore } from './apply';
+import { SnapshotStore, SnapshotEntry, StoredEntry, SnapshotError, InstanceId, DEFAULT_STATE_DIR, prepareStateDir } from './snapshot';
+import { netnsIdentity, bootId, instanceOf, instanceMismatch } from './instance';
 import { planTable, summaryText, summary, rowJson, stepJson, table } from './format';
 import type { FrontEndIo } from '../common/io';
 import { strtoint } from '../common/numbers';
@@ -31,7 +34,7 @@ import { strtoint } from '../common/numbers';
 export const EXIT = {
   /** plan printed; apply/rollback changed the devices; verify found them as the profile says. */
   OK: 0,
-  /** Bad usage, bad profile, unknown device, refused confirmation, no snapshot: nothing changed. */
+  /** Bad usage, bad profile, unknown device, no CAP_NET_ADMIN, refused confirmation, no snapshot, snapshot or lock not possible: nothing changed. */
   ERROR: 1,
   /** apply/rollback: already as asked, nothing changed (Ansible "ok"). */
   UNCHANGED: 2,
@@ -62,6 +65,9 @@ const COMMANDS: Record<string, Cmd> = {
   '--verify': 'verify', '--rollback': 'rollback', '--profile-help': 'help',
 };
 
+/** Default of --wait, in seconds. */
+export const DEFAULT_WAIT_S = 10;
+
 export const USAGE = `Tuning profiles:
   ethkit --profile-list                          list the profiles
   ethkit --profile-show PROFILE                  parameters and settings of a profile
@@ -69,16 +75,29 @@ export const USAGE = `Tuning profiles:
   ethkit --apply PROFILE DEV... [--set K=V]... [--yes]
                                                  snapshot, apply in order, undo all on failure
   ethkit --verify PROFILE DEV... [--set K=V]...  check the devices still match the profile
-  ethkit --rollback DEV... [--yes]               restore the state before the last --apply
+  ethkit --rollback DEV... [--yes] [--force]     restore the state before the last --apply
   ethkit --profile-help                          this text
 Options:
-  --set K=V          set a profile parameter (repeatable)
+  --set K=V          set a profile parameter (repeatable; numbers as in C: 0x1f, 017, 31)
   --yes              do not ask before changing the interface of the default route
   --json             one JSON object on stdout
   --state-dir DIR    snapshots (default $ETHKIT_STATE_DIR or ${DEFAULT_STATE_DIR})
   --profile-dir DIR  profiles (default $ETHKIT_PROFILE_DIR or the profiles/ of ethkit)
+  --wait SECONDS     --apply/--rollback: wait this long for another ethkit changing devices
+                     with the same state directory (default ${DEFAULT_WAIT_S})
+  --no-wait          fail at once when another ethkit holds the state directory
+  --force            --rollback: restore a snapshot even if it was taken of another instance
+                     of the device (deleted and made again, another namespace or boot)
 Exit codes: 0 ok/changed, 1 error (nothing changed), 2 unchanged, 3 drift,
   4 failed and rolled back, 5 failed and rollback incomplete`;
+
+const MAX_WAIT_S = 86400;
+const HINT = ' (see ethkit --profile-help)';
+
+/** A mistake on the command line of a profile command: one line, with where to read more. */
+function usage(message: string): UsageError {
+  return new UsageError(message + HINT);
+}
 
 interface Args {
   cmd: Cmd;
@@ -88,11 +107,15 @@ interface Args {
   yes: boolean;
   stateDir?: string;
   profileDir?: string;
+  /** How long to wait for the state directory's lock, in ms. */
+  waitMs: number;
+  force: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
   let cmd: Cmd | undefined;
-  const a: Args = { cmd: 'help', positional: [], sets: [], json: false, yes: false };
+  let help = false;
+  const a: Args = { cmd: 'help', positional: [], sets: [], json: false, yes: false, waitMs: DEFAULT_WAIT_S * 1000, force: false };
   for (let i = 0; i < argv.length; i++) {
     const tok = argv[i];
     const eq = tok.startsWith('--') ? tok.indexOf('=') : -1;
@@ -101,11 +124,11 @@ export function parseArgs(argv: readonly string[]): Args {
     const value = (): string => {
       const v = inline ?? argv[++i];
       // An empty --state-dir would put snapshots under the working directory.
-      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${name} needs a value`);
+      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw usage(`${name} needs a value`);
       return v;
     };
     if (COMMANDS[name]) {
-      if (cmd) throw new UsageError(`${name}: only one of ${Object.keys(COMMANDS).join(', ')} at a time`);
+      if (cmd) throw usage(`${name}: only one of ${Object.keys(COMMANDS).join(', ')} at a time`);
       cmd = COMMANDS[name];
       if (inline !== undefined) a.positional.push(inline);
     } else if (name === '--set') a.sets.push(value());
@@ -120,11 +143,20 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (name === '--yes' || name === '-y') a.yes = true;
     else if (name === '--state-dir') a.stateDir = value();
     else if (name === '--profile-dir') a.profileDir = value();
-    else if (name === '--help' || name === '-h') cmd = cmd ?? 'help';
-    else if (tok.startsWith('-') && tok !== '-') throw new UsageError(`unknown option ${name} (see ethkit --profile-help)`);
+    else if (name === '--wait') {
+      const v = value();
+      const n = strtoint(v, 0, true);
+      if (n === null || n > BigInt(MAX_WAIT_S)) throw usage(`--wait ${v}: expected a number of seconds from 0 to ${MAX_WAIT_S}`);
+      a.waitMs = Number(n) * 1000;
+    } else if (name === '--no-wait') a.waitMs = 0;
+    else if (name === '--force') a.force = true;
+    // -h anywhere (--plan -h, --apply director -h …) asks for this help.
+    else if (name === '--help' || name === '-h') help = true;
+    else if (tok.startsWith('-') && tok !== '-') throw usage(`unknown option ${name}`);
     else a.positional.push(tok);
   }
-  a.cmd = cmd ?? 'help';
+  a.cmd = help ? 'help' : cmd ?? 'help';
+  if (a.force && a.cmd !== 'rollback' && a.cmd !== 'help') throw usage('--force is an option of --rollback only');
   return a;
 }
 
@@ -170,7 +202,7 @@ export function resolveParams(profile: Profile, sets: readonly string[]): Record
   const params: Record<string, Scalar> = Object.fromEntries(profile.params.map(p => [p.name, p.default]));
   for (const s of sets) {
     const eq = s.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set ${s}: expected NAME=VALUE`);
+    if (eq <= 0) throw usage(`--set ${s}: expected NAME=VALUE`);
     const name = s.slice(0, eq), raw = s.slice(eq + 1);
     const def = profile.params.find(p => p.name === name);
     if (!def) throw new UsageError(`--set ${s}: profile ${profile.name} has no parameter "${name}" (parameters: ${profile.params.map(p => p.name).join(', ') || 'none'})`);
@@ -187,10 +219,10 @@ function paramText(params: Record<string, Scalar>): string {
 }
 
 function devicesOf(positional: readonly string[], what: string): string[] {
-  if (positional.length === 0) throw new UsageError(`${what}: name at least one device`);
+  if (positional.length === 0) throw usage(`${what}: name at least one device`);
   for (const d of positional) { const p = ifnameProblem(d); if (p) throw new UsageError(p); }
   const dup = positional.find((d, i) => positional.indexOf(d) !== i);
-  if (dup) throw new UsageError(`${what}: device ${dup} named twice`);
+  if (dup) throw usage(`${what}: device ${dup} named twice`);
   return [...positional];
 }
 
@@ -201,8 +233,68 @@ function machineEnv(): Env {
   return { transport: openTransport(), fs: new RealFs() };
 }
 
-function stateStore(a: Args, ctx: Ctx, fsys: HostFs): SnapshotStore {
-  return new SnapshotStore(a.stateDir ?? ctx.vars.ETHKIT_STATE_DIR ?? DEFAULT_STATE_DIR, fsys.readlink('/proc/self/ns/net'));
+function stateDirOf(a: Args, ctx: Ctx): string {
+  return a.stateDir ?? ctx.vars.ETHKIT_STATE_DIR ?? DEFAULT_STATE_DIR;
+}
+
+/**
+ * Changing devices takes CAP_NET_ADMIN (ethtool's set requests, most sysctls): checked before
+ * anything is recorded, so that an unprivileged run changes nothing and leaves no snapshot.
+ */
+function needNetAdmin(fsys: HostFs, what: string): void {
+  let status: string | null = null;
+  try { status = fsys.read('/proc/self/status'); } catch { status = null; }
+  const m = status ? /^CapEff:\s*([0-9a-fA-F]+)\s*$/m.exec(status) : null;
+  if (!m) return; // not known (a simulated host): the kernel will say
+  if ((BigInt('0x' + m[1]) >> 12n) & 1n) return;
+  throw new UsageError(`${what} needs CAP_NET_ADMIN (run it as root); nothing changed`);
+}
+
+/**
+ * The snapshot store of the state directory, opened for a writer: the directory checked (and
+ * made, with `create`), its lock taken (waiting as --wait/--no-wait say), temporary files of
+ * killed writers removed. null when the directory does not exist and `create` is false.
+ */
+async function openStore(a: Args, ctx: Ctx, env: Env, create: boolean): Promise<{ store: SnapshotStore; lock: Lock } | null> {
+  const dir = stateDirOf(a, ctx);
+  if (!prepareStateDir(dir, create)) return null;
+  const store = new SnapshotStore(dir, env.fs.readlink('/proc/self/ns/net'));
+  let lock: Lock;
+  try {
+    lock = await acquireLock(store.lockFile(), a.waitMs);
+  } catch (e) {
+    if (e instanceof LockBusyError) {
+      const who = e.holder === null ? 'another ethkit' : `another ethkit (pid ${e.holder})`;
+      const waited = a.waitMs === 0 ? 'not waiting (--no-wait)' : `gave up after ${a.waitMs / 1000} s (--wait SECONDS waits longer)`;
+      throw new UsageError(`${who} is changing devices with state in ${dir}; ${waited}; nothing changed`);
+    }
+    if (e instanceof LockFileError) {
+      throw new SnapshotError(`cannot lock the state directory ${dir} (${store.lockFile()}): ${/^E[A-Z]+$/.test(e.code) ? `${errnoText(e.code)} (${e.code})` : e.code}; nothing changed`);
+    }
+    throw e;
+  }
+  try { store.cleanStale(); } catch { /* best effort */ }
+  return { store, lock };
+}
+
+/**
+ * From the first change until the record is final, SIGINT, SIGTERM and SIGHUP wait: the apply
+ * (or rollback) in progress is finished, or undone, rather than cut off in the middle.
+ */
+class SignalGuard {
+  private got: string | null = null;
+  private readonly on = (sig: string) => { this.got ??= sig; };
+  private held = false;
+  hold(): void {
+    if (this.held) return;
+    this.held = true;
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, this.on);
+  }
+  release(): string | null {
+    if (this.held) for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, this.on);
+    this.held = false;
+    return this.got;
+  }
 }
 
 /** Asks, or refuses without a terminal, before changing an interface that carries the default route. */
@@ -215,6 +307,7 @@ async function confirmDefaultRoute(a: Args, ctx: Ctx, fsys: HostFs, devs: readon
     throw new UsageError(`refusing to change ${names}: it carries the default route and there is no terminal to confirm; add --yes to go ahead`);
   }
   const ok = await ctx.ask(`${names} carries the default route; ${what}${resets ? ` (${resets} change(s) reset the link)` : ''}. Continue? [y/N] `);
+  // "no", Ctrl-D (end of input) and Ctrl-C alike: nothing is changed.
   if (!ok) throw new UsageError(`not confirmed: nothing changed on ${names}`);
 }
 
@@ -243,7 +336,7 @@ function cmdList(a: Args, ctx: Ctx): Output {
 }
 
 function cmdShow(a: Args, ctx: Ctx): Output {
-  if (a.positional.length !== 1) throw new UsageError('--profile-show: name one profile');
+  if (a.positional.length !== 1) throw usage('--profile-show: name one profile');
   const p = resolveProfile(a.positional[0], profileDir(a, ctx));
   const text = [`${p.name}: ${p.description}`, `file: ${p.file}`, ''];
   text.push(p.params.length ? table(['PARAMETER', 'TYPE', 'DEFAULT', 'DESCRIPTION'], p.params.map(x => [
@@ -266,7 +359,7 @@ interface ProfileRun { profile: Profile; params: Record<string, Scalar>; devs: s
 
 function prepare(a: Args, ctx: Ctx, what: string): ProfileRun {
   const [name, ...devNames] = a.positional;
-  if (!name) throw new UsageError(`${what}: name a profile and at least one device`);
+  if (!name) throw usage(`${what}: name a profile and at least one device`);
   const profile = resolveProfile(name, profileDir(a, ctx));
   const params = resolveParams(profile, a.sets);
   const devs = devicesOf(devNames, what);
@@ -352,80 +445,197 @@ function devicesChanged(plan: Plan, devs: readonly string[]): string[] {
 
 async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
   const r = prepare(a, ctx, '--apply');
-  const store = stateStore(a, ctx, r.env.fs);
-  const pushed: string[] = [];
-  const now = (ctx.now ?? (() => new Date()))().toISOString();
-  const entryFor = (state: HostState, dev: string, touched: SnapshotEntry['touched']): SnapshotEntry => ({
-    time: now, profile: r.profile.name, params: r.params,
-    device: state.devices.find(d => d.dev === dev)!, sysctl: state.sysctl, touched,
-  });
-  const res = await transact({
-    env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
-    plan: state => planProfile(r.profile, r.params, state),
-    beforeChange: async (plan, state) => {
-      const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
-      const devs = devicesChanged(plan, r.devs);
-      await confirmDefaultRoute(a, ctx, r.env.fs, devs, `applying ${r.profile.name} changes ${pending(plan).length} setting(s)`, resets);
-      for (const dev of devs) {
-        const touched = pending(plan).filter(x => (x.dev ?? r.devs[0]) === dev).map(x => ({ id: x.id, setting: x.setting, dev: x.dev }));
-        try { store.push(dev, entryFor(state, dev, touched)); } catch (e) {
-          for (const p of pushed) store.pop(p);
-          throw new UsageError(`cannot save the snapshot of ${dev} in ${store.dir} (nothing changed): ${(e as Error).message}`);
+  needNetAdmin(r.env.fs, '--apply');
+  const { store, lock } = (await openStore(a, ctx, r.env, true))!;
+  const guard = new SignalGuard();
+  try {
+    const journal = store.readJournal();
+    if (journal) throw new UsageError(`an interrupted --rollback of ${journal.devices.join(' ')} is not finished: run ethkit --rollback ${journal.devices.join(' ')} first; nothing changed`);
+    const netns = netnsIdentity(r.env);
+    const boot = bootId(r.env);
+    const instances = new Map<string, InstanceId>();
+    const pushed: StoredEntry[] = [];
+    const warnings: string[] = [];
+    const now = (ctx.now ?? (() => new Date()))().toISOString();
+    let recorded: string[] = [];
+    const entryFor = (state: HostState, dev: string, touched: Touched[]): SnapshotEntry => ({
+      time: now, profile: r.profile.name, params: r.params,
+      device: state.devices.find(d => d.dev === dev)!, sysctl: state.sysctl, touched, instance: instances.get(dev),
+      apply: { id: `${now}/${process.pid}`, devices: recorded },
+    });
+    const res = await transact({
+      env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
+      plan: state => planProfile(r.profile, r.params, state),
+      beforeChange: async (plan, state) => {
+        const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
+        const devs = devicesChanged(plan, r.devs);
+        await confirmDefaultRoute(a, ctx, r.env.fs, devs, `applying ${r.profile.name} changes ${pending(plan).length} setting(s)`, resets);
+        guard.hold();
+        // The undo record, complete before the first change: should the apply stop anywhere,
+        // a rollback finds everything it needs in it.
+        const planned = plannedRestore(plan, state);
+        recorded = devs;
+        for (const dev of devs) {
+          const touched = planned.filter(x => (x.dev ?? r.devs[0]) === dev);
+          instances.set(dev, instanceOf(r.env, state.devices.find(d => d.dev === dev)!, netns, boot));
+          try { pushed.push(store.push(dev, entryFor(state, dev, touched))); } catch (e) {
+            for (const p of pushed.splice(0)) { try { store.pop(p.dev, p.seq); } catch { /* the entry restores nothing changed */ } }
+            throw new SnapshotError(`cannot save the snapshot of ${dev} in ${store.dir} (nothing changed): ${(e as Error).message}`);
+          }
         }
-        pushed.push(dev);
+      },
+    });
+    // Record what was finally touched, or drop the entries of an apply that left no trace.
+    const snapshots: Record<string, string> = {};
+    // The devices whose entries stay (a rewritten entry lists only those).
+    if (res.outcome === 'changed') recorded = pushed.filter(p => res.restore.some(t => (t.dev ?? r.devs[0]) === p.dev)).map(p => p.dev);
+    for (const p of pushed) {
+      const touched = res.restore.filter(t => (t.dev ?? r.devs[0]) === p.dev);
+      if (res.outcome === 'rolled-back' || (res.outcome === 'changed' && touched.length === 0)) {
+        try { store.pop(p.dev, p.seq); } catch (e) { warnings.push(`${(e as Error).message}: it restores the state ${p.dev} is in now`); }
+        continue;
       }
-    },
-  });
-  // Record what was finally touched, or drop the snapshots of an apply that left no trace.
-  const snapshots: Record<string, string> = {};
-  for (const dev of pushed) {
-    const touched = res.restore.filter(t => (t.dev ?? r.devs[0]) === dev);
-    if (res.outcome === 'rolled-back' || touched.length === 0) { store.pop(dev); continue; }
-    store.replaceTop(dev, entryFor(res.before, dev, touched));
-    snapshots[dev] = store.file(dev);
+      if (res.outcome === 'changed') {
+        try { store.replace(p.dev, p.seq, entryFor(res.before, p.dev, touched)); } catch (e) {
+          warnings.push(`the snapshot ${p.file} keeps what was written before the apply (it restores the same): ${(e as Error).message}`);
+        }
+      }
+      snapshots[p.dev] = p.file;
+    }
+    const code = outcomeCode(res);
+    let text: string[];
+    if (res.outcome === 'unchanged') text = [`ok: ${r.devs.join(', ')} already ${r.devs.length > 1 ? 'match' : 'matches'} ${r.profile.name}${paramText(r.params)}; nothing changed (${summary(res.plan).ok} ok, ${summary(res.plan).skip} skipped)`];
+    else if (res.outcome === 'changed') {
+      const n = res.touched.length;
+      text = [`Applied ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...changeLines(res),
+        `changed: ${n} setting(s) in ${res.steps.length} operation(s); snapshot saved (undo with: ethkit --rollback ${Object.keys(snapshots).join(' ')})`];
+    } else text = [`Applying ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...failureText(res)];
+    const sig = guard.release();
+    if (sig) warnings.push(`${sig} arrived during the apply: it was finished first`);
+    for (const w of warnings) ctx.err(a.json ? JSON.stringify({ warning: w }) + '\n' : `ethkit: warning: ${w}\n`);
+    return { json: { command: 'apply', ...head(r), ...resultJson(res), snapshots, ...(warnings.length ? { warnings } : {}), exit_code: code }, text, code };
+  } finally {
+    guard.release();
+    lock.release();
   }
-  const code = outcomeCode(res);
-  let text: string[];
-  if (res.outcome === 'unchanged') text = [`ok: ${r.devs.join(', ')} already ${r.devs.length > 1 ? 'match' : 'matches'} ${r.profile.name}${paramText(r.params)}; nothing changed (${summary(res.plan).ok} ok, ${summary(res.plan).skip} skipped)`];
-  else if (res.outcome === 'changed') {
-    const n = res.touched.length;
-    text = [`Applied ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...changeLines(res),
-      `changed: ${n} setting(s) in ${res.steps.length} operation(s); snapshot saved (undo with: ethkit --rollback ${Object.keys(snapshots).join(' ')})`];
-  } else text = [`Applying ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...failureText(res)];
-  return { json: { command: 'apply', ...head(r), ...resultJson(res), snapshots, exit_code: code }, text, code };
 }
 
 async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
-  if (a.sets.length) throw new UsageError('--rollback takes no --set: it restores what was recorded');
+  if (a.sets.length) throw usage('--rollback takes no --set: it restores what was recorded');
   const devs = devicesOf(a.positional, '--rollback');
   const env = ctx.env ?? machineEnv();
-  const store = stateStore(a, ctx, env.fs);
-  const entries: (RestoreEntry & { dev: string; entry: SnapshotEntry })[] = [];
-  for (const dev of devs) {
-    const entry = store.latest(dev);
-    if (!entry) throw new UsageError(`${dev}: no snapshot to roll back to (looked in ${store.file(dev)})`);
-    entries.push({ dev, entry, device: entry.device, sysctl: entry.sysctl, touched: entry.touched });
+  needNetAdmin(env.fs, '--rollback');
+  const opened = await openStore(a, ctx, env, false);
+  if (!opened) throw new UsageError(`${devs[0]}: no snapshot to roll back to (the state directory ${path.resolve(stateDirOf(a, ctx))} does not exist)`);
+  const { store, lock } = opened;
+  const guard = new SignalGuard();
+  try {
+    // A rollback that was interrupted is finished first, and only by the same command: the
+    // devices it already restored (their entries popped) must not be rolled back once more.
+    const journal = store.readJournal();
+    const targets: StoredEntry[] = [];
+    const done: string[] = [];
+    const skipped: string[] = [];
+    if (journal) {
+      const same = journal.devices.length === devs.length && journal.devices.every(d => devs.includes(d));
+      if (!same) throw new UsageError(`an interrupted --rollback of ${journal.devices.join(' ')} is not finished: run ethkit --rollback ${journal.devices.join(' ')} to finish it; nothing changed`);
+      for (const j of journal.entries) {
+        const e = store.entry(j.dev, j.seq);
+        if (e) targets.push(e); else done.push(j.dev);
+      }
+    } else {
+      const latest = new Map(devs.map(d => { store.migrate(d); return [d, store.latest(d)] as const; }));
+      for (const dev of devs) {
+        const e = latest.get(dev) ?? null;
+        // An apply that recorded other devices first and was stopped before recording this one
+        // changed nothing: this device's older entries are not the last apply's to undo.
+        const stopped = [...latest.values()].find(o => o && o.dev !== dev && o.entry.apply?.devices.includes(dev) && e?.entry.apply?.id !== o.entry.apply.id);
+        if (stopped) { skipped.push(dev); continue; }
+        if (!e) throw new UsageError(`${dev}: no snapshot to roll back to (looked in ${store.devDir(dev)})`);
+        targets.push(e);
+      }
+    }
+    // The right device: the instance the snapshot was taken of, not one that took its name or
+    // its namespace's inode number since.
+    if (!a.force) {
+      const netns = netnsIdentity(env);
+      const boot = bootId(env);
+      for (const t of targets) {
+        const why = instanceMismatch(t.dev, t.entry.instance, t.entry.device, instanceOf(env, readDevice(env, t.dev), netns, boot));
+        if (why) throw new UsageError(`${t.dev}: not rolled back: ${why}; nothing changed (--force restores the snapshot anyway)`);
+      }
+    }
+    const entries = targets.map(t => ({ dev: t.dev, entry: t.entry, device: t.entry.device, sysctl: t.entry.sysctl, touched: t.entry.touched }));
+    const from = entries.map(e => `${e.dev} (before ${e.entry.profile}, ${e.entry.time})`).join(', ');
+    const doneLines = [
+      ...done.map(d => `  ${d}: rolled back already by the interrupted run`),
+      ...skipped.map(d => `  ${d}: nothing to roll back: the last apply was stopped before it recorded ${d}, and before any change`),
+    ];
+    const fromJson = entries.map(e => ({ device: e.dev, profile: e.entry.profile, params: e.entry.params, time: e.entry.time }));
+    if (targets.length === 0) {
+      store.removeJournal();
+      return {
+        json: { command: 'rollback', devices: devs, from: [], done, result: 'ok', changed: false, failed: false, exit_code: EXIT.UNCHANGED },
+        text: [`ok: ${done.join(', ')} rolled back already by the interrupted run; nothing changed`, ...doneLines.slice(done.length)], code: EXIT.UNCHANGED,
+      };
+    }
+    let journaled = !!journal;
+    if (!journal) {
+      try {
+        store.writeJournal({ version: 1, time: (ctx.now ?? (() => new Date()))().toISOString(), devices: devs, entries: targets.map(t => ({ dev: t.dev, seq: t.seq })) });
+        journaled = true;
+      } catch (e) {
+        // One device needs no journal (its pop is one unlink): a full disk must not stop it.
+        const code = (e as SnapshotError).code;
+        if (!(targets.length === 1 && (code === 'ENOSPC' || code === 'EDQUOT'))) {
+          throw new SnapshotError(`cannot write the rollback journal ${store.journalFile()} (nothing changed): ${(e as Error).message}`);
+        }
+      }
+    }
+    let res: TransactResult;
+    try {
+      res = await transact({
+        env, devs: targets.map(t => t.dev), sysctlPaths: touchedSysctlPaths(entries.flatMap(e => e.touched)),
+        plan: state => diff(restoreWants(entries, state), state),
+        beforeChange: async plan => {
+          const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
+          await confirmDefaultRoute(a, ctx, env.fs, devicesChanged(plan, devs), `rolling back changes ${pending(plan).length} setting(s)`, resets);
+          guard.hold();
+        },
+      });
+    } catch (e) {
+      if (journaled && !journal) { try { store.removeJournal(); } catch { /* finished by the next rollback */ } }
+      throw e;
+    }
+    const warnings: string[] = [];
+    if (res.outcome === 'changed' || res.outcome === 'unchanged') {
+      let popped = 0;
+      for (const t of targets) {
+        try { store.pop(t.dev, t.seq); popped++; } catch (e) { warnings.push(`${(e as Error).message}; run the same --rollback again to finish`); }
+      }
+      if (popped === targets.length && journaled) {
+        try { store.removeJournal(); } catch (e) { warnings.push(`${(e as Error).message}; run the same --rollback again to finish`); }
+      }
+    } else if (journaled && !journal) {
+      // Nothing was popped and the devices are as the undo left them: the entries stay as they are.
+      try { store.removeJournal(); } catch { /* finished by the next rollback */ }
+    }
+    const code = outcomeCode(res);
+    let text: string[];
+    if (res.outcome === 'unchanged') text = [`ok: ${targets.map(t => t.dev).join(', ')} already as recorded before the last apply; nothing changed; snapshot dropped`, ...doneLines];
+    else if (res.outcome === 'changed') text = [`Rolled back ${from}:`, ...changeLines(res), ...doneLines, `restored: ${res.touched.length} setting(s)`];
+    else text = [`Rolling back ${from}:`, ...failureText(res), 'the snapshot is kept'];
+    const sig = guard.release();
+    if (sig) warnings.push(`${sig} arrived during the rollback: it was finished first`);
+    for (const w of warnings) ctx.err(a.json ? JSON.stringify({ warning: w }) + '\n' : `ethkit: warning: ${w}\n`);
+    return {
+      json: { command: 'rollback', devices: devs, from: fromJson, ...(done.length ? { done } : {}), ...resultJson(res), ...(warnings.length ? { warnings } : {}), exit_code: code },
+      text, code,
+    };
+  } finally {
+    guard.release();
+    lock.release();
   }
-  const touched = entries.flatMap(e => e.touched);
-  const res = await transact({
-    env, devs, sysctlPaths: touchedSysctlPaths(touched),
-    plan: state => diff(restoreWants(entries, state), state),
-    beforeChange: async plan => {
-      const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
-      await confirmDefaultRoute(a, ctx, env.fs, devicesChanged(plan, devs), `rolling back changes ${pending(plan).length} setting(s)`, resets);
-    },
-  });
-  if (res.outcome === 'changed' || res.outcome === 'unchanged') for (const dev of devs) store.pop(dev);
-  const code = outcomeCode(res);
-  const from = entries.map(e => `${e.dev} (before ${e.entry.profile}, ${e.entry.time})`).join(', ');
-  let text: string[];
-  if (res.outcome === 'unchanged') text = [`ok: ${devs.join(', ')} already as recorded before the last apply; nothing changed; snapshot dropped`];
-  else if (res.outcome === 'changed') text = [`Rolled back ${from}:`, ...changeLines(res), `restored: ${res.touched.length} setting(s)`];
-  else text = [`Rolling back ${from}:`, ...failureText(res), 'the snapshot is kept'];
-  return {
-    json: { command: 'rollback', devices: devs, from: entries.map(e => ({ device: e.dev, profile: e.entry.profile, params: e.entry.params, time: e.entry.time })), ...resultJson(res), exit_code: code },
-    text, code,
-  };
 }
 
 // ---- entry points ---------------------------------------------------------------------------
@@ -470,10 +680,27 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   }
 }
 
+/**
+ * Ask on the terminal. End of input (Ctrl-D) and Ctrl-C are a "no" (before, the question was
+ * dropped and the process ended with status 0 and no word).
+ */
 function ask(question: string): Promise<boolean> {
   return new Promise(resolve => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
-    rl.question(question, answer => { rl.close(); resolve(/^y(es)?$/i.test(answer.trim())); });
+    let answered = false;
+    const finish = (yes: boolean, newline: boolean): void => {
+      if (answered) return;
+      answered = true;
+      process.off('SIGINT', interrupted);
+      if (newline) process.stderr.write('\n');
+      rl.close();
+      resolve(yes);
+    };
+    const interrupted = (): void => finish(false, true);
+    rl.on('SIGINT', interrupted);
+    rl.on('close', () => finish(false, true));
+    process.on('SIGINT', interrupted);
+    rl.question(question, answer => finish(/^y(es)?$/i.test(answer.trim()), false));
   });
 }
 

@@ -5,14 +5,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, Node, Pair, YAMLMap } from 'yaml';
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, visit, Node, Pair, YAMLMap } from 'yaml';
 import { ExprError, parseExpr, paramRefs, comparisons, Expr } from './expr';
 import {
   Profile, ParamDef, ParamType, SettingDef, ValueSrc, Pos, Group, Scalar,
   GROUP_KEYS, QUEUE_KEYS, FieldSpec,
 } from './model';
 import { ifnameProblem } from '../ethtool/transport';
-import { legacyOffload } from '../ethtool/catalog/offloads';
+import { legacyOffload, LEGACY_OFFLOADS } from '../ethtool/catalog/offloads';
+import { isKernelFeature, KERNEL_FEATURES } from '../ethtool/catalog/features';
+import { strtoint } from '../common/numbers';
+import { readRegularFile, FileReadError, MiB } from '../common/files';
+
+/** The largest profile file read (a profile is a page or two of YAML). */
+export const MAX_PROFILE_BYTES = 1 * MiB;
 
 export interface Problem { pos: Pos; key: string; message: string }
 
@@ -34,6 +40,8 @@ const PARAM_TYPES: ParamType[] = ['enum', 'bool', 'int', 'string', 'ifname'];
 const ENTRY_KEYS = ['value', 'when'];
 const SYSCTL_ENTRY_KEYS = ['value', 'when', 'absent'];
 const U32_MAX = 0xffffffff;
+/** Integer parameters are JavaScript numbers: exact up to 2^53 - 1. */
+const INT_MIN = BigInt(Number.MIN_SAFE_INTEGER), INT_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 type Kind = 'bool' | 'int' | 'int-max' | 'int-max-cpus' | 'word' | 'sysctl';
 
@@ -77,8 +85,11 @@ class Loader {
   }
 
   load(): Profile {
-    const doc = parseDocument(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length) {
+    // uniqueKeys of the yaml package compares every key with every other (quadratic: 35 s for
+    // 32k keys); duplicates are found below with one Set per mapping instead.
+    const doc = parseDocument(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: false });
+    if (!doc.errors.length) this.duplicateKeys(doc);
+    if (doc.errors.length || this.problems.length) {
       for (const e of doc.errors) {
         const lp = this.lc.linePos(e.pos[0]);
         this.problems.push({ pos: { file: this.file, line: lp.line, col: lp.col }, key: '', message: `YAML syntax error: ${e.message.split('\n')[0]}` });
@@ -111,7 +122,7 @@ class Loader {
           else description = v.value;
           break;
         case 'params': break;
-        case 'features': settings.push(...this.section(pair, 'features', k => (legacyOffload(k) || /^[a-z0-9][a-z0-9_-]*$/.test(k)) ? { kind: 'bool' } : null, 'a feature name (ethtool -k/-K names or kernel names)')); break;
+        case 'features': settings.push(...this.section(pair, 'features', k => (legacyOffload(k) || isKernelFeature(k)) ? { kind: 'bool' } : null, featureHint)); break;
         case 'ring': settings.push(...this.section(pair, 'ring', k => fieldKind(GROUP_KEYS.ring, k, 'int-max'), Object.keys(GROUP_KEYS.ring))); break;
         case 'channels': settings.push(...this.section(pair, 'channels', k => fieldKind(GROUP_KEYS.channels, k, 'int-max-cpus'), Object.keys(GROUP_KEYS.channels))); break;
         case 'coalesce': settings.push(...this.section(pair, 'coalesce', k => fieldKind(GROUP_KEYS.coalesce, k, 'int'), Object.keys(GROUP_KEYS.coalesce))); break;
@@ -123,6 +134,22 @@ class Loader {
     if (!pairs.some(p => this.keyOf(p) === 'name')) this.problem(root, 'name', 'missing (every profile has a name)');
     if (this.problems.length) throw new ProfileError(this.problems);
     return { name, description, file: this.file, params: this.params, settings };
+  }
+
+  /** Every mapping's repeated keys, as the YAML parser reports them (linear in the file). */
+  private duplicateKeys(doc: ReturnType<typeof parseDocument>): void {
+    visit(doc, {
+      Map: (_k, map) => {
+        const seen = new Set<string>();
+        for (const pair of map.items) {
+          const k = pair.key as Node | null;
+          const id = isScalar(k) ? `${typeof k.value}:${String(k.value)}` : null;
+          if (id === null) continue;
+          if (seen.has(id)) this.problem(k, '', 'YAML syntax error: Map keys must be unique');
+          else seen.add(id);
+        }
+      },
+    });
   }
 
   private keyOf(pair: Pair<unknown, unknown>): string | null {
@@ -184,13 +211,20 @@ class Loader {
         if (!fields[b]) continue;
         const n = isScalar(fields[b]) ? fields[b].value : undefined;
         if (type !== 'int') this.problem(fields[b], `${where}.${b}`, `only an int has ${b}`);
-        else if (typeof n !== 'number' || !Number.isInteger(n)) this.problem(fields[b], `${where}.${b}`, 'must be an integer');
+        else if (typeof n !== 'number' || !Number.isSafeInteger(n)) this.problem(fields[b], `${where}.${b}`, `must be an integer (at most ${Number.MAX_SAFE_INTEGER} in size), not ${this.source(fields[b])}`);
         else def[b] = n;
+      }
+      if (def.min !== undefined && def.max !== undefined && def.min > def.max) {
+        this.problem(fields.min, `${where}.min`, `min ${def.min} is greater than max ${def.max}`);
+        delete def.min; delete def.max;
+      }
+      if (def.values && new Set(def.values).size !== def.values.length) {
+        this.problem(fields.values, `${where}.values`, `lists a value twice (${def.values.find((v, i) => def.values!.indexOf(v) !== i)})`);
       }
       const dn = fields.default;
       if (!dn) { this.problem(p.key, where, 'missing "default"'); continue; }
       const raw = isScalar(dn) ? dn.value : undefined;
-      const parsed = coerceParam(def, raw);
+      const parsed = coerceParam(def, raw, this.source(dn));
       if (typeof parsed === 'string' && parsed.startsWith('!')) {
         this.problem(dn, `${where}.default`, parsed.slice(1));
         // Keep the parameter known, so that its uses are not reported as well.
@@ -201,6 +235,14 @@ class Loader {
     return out;
   }
 
+  /** The text of a node as written in the file (for messages that quote a value as typed). */
+  private source(node: Node | undefined): string {
+    const r = node?.range;
+    if (!r) return '…';
+    const text = this.text.slice(r[0], r[1]).trim();
+    return isScalar(node) && node.type === 'PLAIN' ? text : JSON.stringify(text);
+  }
+
   private sysctlKey(k: string): { kind: Kind } | null {
     if (!/^[A-Za-z0-9_-]+(\.([A-Za-z0-9_-]+|\{[a-z_][a-z0-9_]*\}))+$/.test(k)) return null;
     return { kind: 'sysctl' };
@@ -208,7 +250,7 @@ class Loader {
 
   private section(
     pair: Pair<Node, Node | null>, group: Group,
-    spec: (key: string) => { kind: Kind; words?: string[] } | null, known: string[] | string,
+    spec: (key: string) => { kind: Kind; words?: string[] } | null, known: string[] | string | ((key: string) => string),
   ): SettingDef[] {
     const out: SettingDef[] = [];
     const m = pair.value;
@@ -219,7 +261,7 @@ class Loader {
       const where = `${group}.${key}`;
       const s = spec(key);
       if (!s) {
-        this.problem(p.key, where, `unknown key (expected ${typeof known === 'string' ? known : 'one of: ' + known.join(', ')})`);
+        this.problem(p.key, where, typeof known === 'function' ? known(key) : `unknown key (expected ${typeof known === 'string' ? known : 'one of: ' + known.join(', ')})`);
         return;
       }
       let valueNode: Node | null = p.value;
@@ -344,18 +386,27 @@ function fieldKind(table: Readonly<Record<string, FieldSpec>>, key: string, intK
  * A parameter value from YAML or the command line, checked against its definition.
  * Returns the value, or a string starting with "!" that says what is wrong.
  */
-export function coerceParam(def: ParamDef, raw: unknown): Scalar {
+export function coerceParam(def: ParamDef, raw: unknown, typed?: string): Scalar {
   switch (def.type) {
     case 'bool': {
       const b = parseBool(raw);
       return b === undefined ? `!bad value ${JSON.stringify(raw)}: ${def.name} is a boolean (on/off, true/false)` : b;
     }
     case 'int': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-      if (!Number.isInteger(n)) return `!bad value ${JSON.stringify(raw)}: ${def.name} is an integer`;
-      if (def.min !== undefined && n < def.min) return `!bad value ${n}: ${def.name} is at least ${def.min}`;
-      if (def.max !== undefined && n > def.max) return `!bad value ${n}: ${def.name} is at most ${def.max}`;
-      return n;
+      // As typed: a command-line value in C's notation (strtoll, base 0: 0x1f, 017, 123), a YAML
+      // number as the parser read it; compared as a bigint, so that nothing is rounded first.
+      const shown = typed ?? JSON.stringify(raw);
+      let v: bigint | null = null;
+      if (typeof raw === 'number') v = Number.isInteger(raw) ? BigInt(raw) : null;
+      else if (typeof raw === 'bigint') v = raw;
+      else if (typeof raw === 'string' && raw.trim() !== '') v = strtoint(raw.trim(), 0, false);
+      // A number too large even for 64 bits: beyond any bound.
+      if (v === null && typeof raw === 'string' && /^\s*[-+]?(0[xX][0-9a-fA-F]+|\d+)\s*$/.test(raw)) v = raw.trim().startsWith('-') ? -(1n << 64n) : 1n << 64n;
+      if (v === null) return `!bad value ${shown}: ${def.name} is an integer`;
+      if (def.min !== undefined && v < BigInt(def.min)) return `!bad value ${shown}: ${def.name} is at least ${def.min}`;
+      if (def.max !== undefined && v > BigInt(def.max)) return `!bad value ${shown}: ${def.name} is at most ${def.max}`;
+      if (v < INT_MIN || v > INT_MAX || (typeof raw === 'number' && !Number.isSafeInteger(raw))) return `!bad value ${shown}: ${def.name} is an integer between ${INT_MIN} and ${INT_MAX}`;
+      return Number(v);
     }
     case 'enum': {
       const s = String(raw);
@@ -376,15 +427,39 @@ export function parseProfile(text: string, file: string): Profile {
   return new Loader(file, text).load();
 }
 
+/**
+ * Load a profile file: a regular file of at most MAX_PROFILE_BYTES (a FIFO, a device such as
+ * /dev/zero or a huge file is refused at once, never read until memory runs out).
+ */
 export function loadProfileFile(file: string): Profile {
   const shown = path.relative(process.cwd(), file);
   const name = shown.startsWith('..') || shown === '' ? file : shown;
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_PROFILE_BYTES).toString('utf8');
   } catch (e) {
-    // A directory named *.yaml, no permission, …: a bad profile, not a crash.
-    throw new ProfileError([{ pos: { file: name, line: 1, col: 1 }, key: '', message: `cannot read the profile: ${(e as Error).message}` }]);
+    // A directory or a FIFO named *.yaml, no permission, too large …: a bad profile, not a crash.
+    const why = e instanceof FileReadError ? e.message : (e as Error).message;
+    throw new ProfileError([{ pos: { file: name, line: 1, col: 1 }, key: '', message: `cannot read the profile: ${why}` }]);
   }
   return parseProfile(text, name);
+}
+
+/** Edit distance, for "did you mean" (names are short: the quadratic table is tiny). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  }
+  return d[a.length][b.length];
+}
+
+/** The message for a feature key that is no feature name. */
+function featureHint(key: string): string {
+  const names = [...LEGACY_OFFLOADS.flatMap(l => [l.short, l.long]), ...KERNEL_FEATURES];
+  let best = '', bestD = Infinity;
+  if (key.length <= 64) for (const n of names) { const x = distance(key, n); if (x < bestD) { best = n; bestD = x; } }
+  const mean = bestD <= Math.max(2, Math.floor(key.length / 4)) ? `; did you mean ${best}?` : '';
+  return `unknown feature (not an ethtool name such as gro, tso, lro, nor a kernel feature name of Linux 6.1-6.18 such as rx-gro${mean})`;
 }

@@ -13,6 +13,7 @@ import {
 import { featuresNamed } from '../ethtool/catalog/offloads';
 import { HostState, DeviceState, Got, rpsPath, xpsPath } from './state';
 import { parseCpuList, formatCpuList, parseMask, formatMask, maskOf, spreadCpus } from './cpus';
+import { ProfileError, Problem } from './load';
 
 export type Action = 'set' | 'ok' | 'skip' | 'later';
 export type FileWhat = 'sysctl' | 'irq' | 'xps' | 'rps';
@@ -174,8 +175,12 @@ function sysctlText(v: Scalar | 'max' | 'cpus'): string {
   return typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
 }
 
-/** What a profile asks of these devices, resolved against their state (pure). */
-export function profileWants(profile: Profile, params: Record<string, Scalar>, state: HostState): Want[] {
+/**
+ * What a profile asks of these devices, resolved against their state (pure). A sysctl that does
+ * not exist is a problem of the profile (a misspelt key, or one this host lacks), unless its
+ * entry says with `absent:` that it may be missing: then it is skipped with that reason.
+ */
+export function profileWants(profile: Profile, params: Record<string, Scalar>, state: HostState, problems: Problem[] = []): Want[] {
   const out: Want[] = [];
   const seen = new Set<string>();
   for (const s of profile.settings) {
@@ -191,6 +196,9 @@ export function profileWants(profile: Profile, params: Record<string, Scalar>, s
         const base = { dev, id: `file:${path}`, group: s.group, setting, why: s.why } as const;
         if (!active) { out.push({ kind: 'skip', ...base, target: sysctlText(v), reason: `only when ${s.whenText}` }); continue; }
         if (state.sysctl[path] === null || state.sysctl[path] === undefined) {
+          if (s.absent === undefined) {
+            problems.push({ pos: s.pos, key: `sysctl.${s.key}`, message: `${key} does not exist here (${path} is missing: not in this kernel or network namespace; add absent: REASON to the entry if it may be missing)` });
+          }
           out.push({ kind: 'skip', ...base, target: sysctlText(v), reason: s.absent ?? `${key} is not present (not in this kernel or network namespace)` });
           continue;
         }
@@ -241,7 +249,9 @@ export function restoreWants(entries: readonly RestoreEntry[], state: HostState)
         const value = what === 'sysctl' ? snap.sysctl[path] : snap.device.files[path];
         if (value === null || value === undefined) { out.push(skip('not in the snapshot')); continue; }
         const present = what === 'sysctl' ? state.sysctl[path] : d.files[path];
-        if (present === null || present === undefined) { out.push(skip(`${path} is no longer present`)); continue; }
+        // A queue file that is gone comes back with its queue when the same restore brings the
+        // channels back (diff() plans it after the channel change); otherwise it is skipped there.
+        if ((present === null || present === undefined) && what === 'sysctl') { out.push(skip(`${path} is no longer present`)); continue; }
         out.push({ kind: 'file', dev: t.dev, what, path, value: value.trim(), cmp: what === 'sysctl' ? 'text' : what === 'irq' ? 'cpulist' : 'mask', setting: t.setting });
       }
     }
@@ -350,9 +360,10 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
     const cur = raw ?? null;
     const row: Row = { dev: w.dev, id, group: w.what === 'sysctl' ? 'sysctl' : 'queues', setting: w.setting, current: normalize(cur, w.cmp), target: normalize(w.value, w.cmp), action: 'ok', why: w.why };
     rows.push(row);
-    if (cur === null) { row.action = 'skip'; row.reason = `${w.path} is absent`; continue; }
-    if (sameFile(cur, w.value, w.cmp)) continue;
-    if (w.what !== 'sysctl' && w.dev !== null && channelChange.has(w.dev)) {
+    const later = w.what !== 'sysctl' && w.dev !== null && channelChange.has(w.dev);
+    if (cur === null && !later) { row.action = 'skip'; row.reason = `${w.path} is absent`; continue; }
+    if (cur !== null && sameFile(cur, w.value, w.cmp)) continue;
+    if (later) {
       row.action = 'later';
       row.target = null;   // depends on the queues there will be
       row.reason = 'planned again after the channel change';
@@ -362,15 +373,19 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
     row.resetsLink = false;
     steps.push({
       order: [PHASE[w.what], w.what === 'sysctl' ? 0 : devIndex(w.dev), seq],
-      step: { kind: 'file', what: w.what, dev: w.dev, path: w.path, value: w.value, prior: cur.trim(), ids: [id], settings: [w.setting] },
+      step: { kind: 'file', what: w.what, dev: w.dev, path: w.path, value: w.value, prior: cur!.trim(), ids: [id], settings: [w.setting] },
     });
   }
   steps.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);
   return { rows, steps: steps.map(s => s.step) };
 }
 
+/** The plan of a profile on this state; throws ProfileError (file:line:col) for sysctls that do not exist. */
 export function planProfile(profile: Profile, params: Record<string, Scalar>, state: HostState): Plan {
-  return diff(profileWants(profile, params, state), state);
+  const problems: Problem[] = [];
+  const wants = profileWants(profile, params, state, problems);
+  if (problems.length) throw new ProfileError(problems);
+  return diff(wants, state);
 }
 
 /** Rows that say the device is not as the targets want (set now or after a channel change). */

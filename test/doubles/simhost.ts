@@ -57,6 +57,8 @@ export class SimHostFs extends MemFs {
     const all = formatCpuList([...Array(this.ncpus).keys()]);
     this.files.set('/sys/devices/system/cpu/online', all + '\n');
     this.links.set('/proc/self/ns/net', 'net:[4026530000]');
+    this.links.set('/proc/1/ns/net', 'net:[4026530000]');   // the initial namespace
+    this.files.set('/proc/sys/kernel/random/boot_id', '6f1c2a8e-0000-4000-8000-000000000001\n');
     const sysctl = { ...DEFAULT_SYSCTL, ...(opts.ipvs ? IPVS_SYSCTL : {}), ...(opts.sysctl ?? {}) };
     let irq = 40;
     let ifindex = 2;
