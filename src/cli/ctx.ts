@@ -1,6 +1,13 @@
-/** What an ethtool command handler gets, and ethtool's answer to a command line it cannot parse. */
+/**
+ * What an ethtool command handler gets (on the ioctl path, and on the netlink path: NlCtx), and
+ * ethtool's answer to a command line it cannot parse. Kept free of netlink code: the command
+ * table and the dispatcher load it for every command.
+ */
 import type { Out } from './out';
 import type { Dev } from './dev';
+import type { EthtoolNetlink } from '../ethtool/netlink/client';
+import type { Printer } from './nl/print';
+import { ERRNO } from '../ethtool/errno';
 
 export interface Ctx {
   /** The option as typed ("" for the default settings page). */
@@ -37,3 +44,37 @@ export function badArgs(out: Out): number {
   out.error('bad command line argument(s)', BAD_ARGS);
   return 1;
 }
+
+// ---- the netlink path ------------------------------------------------------------------------
+
+/** A handler's answer meaning "use the ioctl command" (ethtool's -EOPNOTSUPP with ioctl_fallback). */
+export const NL_FALLBACK = -ERRNO.EOPNOTSUPP;
+
+/** ethtool's ALTIFNAMSIZ: netlink takes device names of up to 127 bytes. */
+export const ALTIFNAMSIZ = 128;
+export const WILDCARD = '*';
+
+export interface NlCtx extends Ctx {
+  readonly nl: EthtoolNetlink;
+  readonly p: Printer;
+  /** State ethtool keeps in its nl_context. */
+  readonly st: NlState;
+}
+
+export class NlState {
+  /** The last check found a dump the message cannot do. */
+  wildcardUnsupported = false;
+  /** The last check found the kernel without the message: the ioctl may be tried. */
+  ioctlFallback = false;
+  /** An exit status a reply callback set for the command to return. */
+  exitCode = 0;
+  /** 1: EOPNOTSUPP errors are not printed; 2: no errors are. */
+  suppress: 0 | 1 | 2 = 0;
+  /** Notifications rather than answers (--monitor). */
+  isMonitor = false;
+  /** --monitor DEV: only this device's messages. */
+  filterDev: string | null = null;
+}
+
+export type NlHandler = (c: NlCtx) => number | Promise<number>;
+

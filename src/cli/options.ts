@@ -5,7 +5,7 @@
  * arguments it takes, and which reason ethtool's ioctl path gives when it refuses a device name.
  */
 import type { CommandInfo, Ctx, Handler } from './ctx';
-import { NL_FALLBACK, NlHandler } from './nl/cmd';
+import { NL_FALLBACK, NlHandler } from './ctx';
 
 /** The command modules, each loaded on first use. */
 const cmd = {

@@ -9,9 +9,7 @@ import type { EthtoolNetlink } from '../ethtool/netlink/client';
 import type { Out } from './out';
 import { OPTIONS, OptionRow, findOption } from './options';
 import { Dev } from './dev';
-import { badArgs, Ctx } from './ctx';
-import { ALTIFNAMSIZ, NL_FALLBACK, NlCtx, NlState, WILDCARD } from './nl/cmd';
-import { Printer } from './nl/print';
+import { badArgs, Ctx, ALTIFNAMSIZ, NL_FALLBACK, NlState, WILDCARD } from './ctx';
 
 /** IFNAMSIZ: the ioctl takes device names of up to 15 bytes. */
 const IFNAMSIZ = 16;
@@ -90,6 +88,7 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
         const st = new NlState();
         let ret: number;
         try {
+          const { Printer } = require('./nl/print') as typeof import('./nl/print');
           ret = await row.nl({ ...ctx, nl, p: new Printer(out), st });
         } finally {
           nl.close();

@@ -6,44 +6,15 @@
  * A handler returns ethtool's exit status, or NL_FALLBACK to have the ioctl command run instead
  * (only where ethtool 6.1 falls back: the kernel does not list the message).
  */
-import type { Ctx } from '../ctx';
-import { ERRNO } from '../../ethtool/errno';
-import type { EthtoolNetlink, Reply, Result, HeaderOptions } from '../../ethtool/netlink/client';
+import type { Reply, Result, HeaderOptions } from '../../ethtool/netlink/client';
 import type { Attrs } from '../../ethtool/netlink/attrs';
 import type { UserMessage } from '../../ethtool/netlink/catalog';
 import { ethtoolErrorLines } from '../../ethtool/netlink/message';
-import { Printer } from './print';
 
-/** A handler's answer meaning "use the ioctl command" (ethtool's -EOPNOTSUPP with ioctl_fallback). */
-export const NL_FALLBACK = -ERRNO.EOPNOTSUPP;
-
-/** ethtool's ALTIFNAMSIZ: netlink takes device names of up to 127 bytes. */
-export const ALTIFNAMSIZ = 128;
-export const WILDCARD = '*';
-
-export interface NlCtx extends Ctx {
-  readonly nl: EthtoolNetlink;
-  readonly p: Printer;
-  /** State ethtool keeps in its nl_context. */
-  readonly st: NlState;
-}
-
-export class NlState {
-  /** The last check found a dump the message cannot do. */
-  wildcardUnsupported = false;
-  /** The last check found the kernel without the message: the ioctl may be tried. */
-  ioctlFallback = false;
-  /** An exit status a reply callback set for the command to return. */
-  exitCode = 0;
-  /** 1: EOPNOTSUPP errors are not printed; 2: no errors are. */
-  suppress: 0 | 1 | 2 = 0;
-  /** Notifications rather than answers (--monitor). */
-  isMonitor = false;
-  /** --monitor DEV: only this device's messages. */
-  filterDev: string | null = null;
-}
-
-export type NlHandler = (c: NlCtx) => number | Promise<number>;
+export { NL_FALLBACK, ALTIFNAMSIZ, WILDCARD, NlState } from '../ctx';
+export type { NlCtx, NlHandler } from '../ctx';
+import { WILDCARD } from '../ctx';
+import type { NlCtx } from '../ctx';
 
 export function isDump(c: NlCtx): boolean {
   return c.devname === WILDCARD;
