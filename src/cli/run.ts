@@ -80,11 +80,13 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
       out.error(`device name longer than ${ALTIFNAMSIZ - 1} characters`, `device name '${devname}' longer than ${ALTIFNAMSIZ - 1} characters\n`);
       return 1;
     } else if (!row.nl) reason = 'ethtool netlink support for subcommand missing';
-    else if (!row.implemented) return notImplemented(out, opt);
     else {
       const nl = io.netlink();
       if (!nl) reason = 'netlink interface initialization failed';
-      else {
+      else if (!row.implemented) {
+        nl.close();
+        return notImplemented(out, opt);
+      } else {
         const st = new NlState();
         let ret: number;
         try {
