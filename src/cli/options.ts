@@ -32,6 +32,8 @@ export interface OptionRow extends CommandInfo {
   readonly nl?: NlHandler;
   /** ethtool's check that a command line needs netlink (-S with groups); false: ioctl only. */
   readonly nlchk?: (c: Ctx) => boolean;
+  /** ethtool has no ioctl version (on its ioctl path: "subcommand not supported by ioctl"). */
+  readonly netlinkOnly?: boolean;
   /** Takes no arguments after the device name (any → bad arguments, on the ioctl path). */
   readonly noArgs?: boolean;
 }
@@ -97,11 +99,11 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ nl: nlTodo, names: ['--show-fec'], run: c => cmd.fec().show(c), noArgs: true, help: 'Show FEC settings' }),
   row({ nl: nlTodo, names: ['--set-fec'], run: c => cmd.fec().set(c), help: 'Set FEC settings', synopsis: ['[ encoding auto|off|rs|baser|llrs [...]]'] }),
   row({ names: ['-Q', '--per-queue'], help: 'Apply per-queue command.' }),
-  row({ nl: nlTodo, names: ['--cable-test'], help: 'Perform a cable test' }),
-  row({ nl: nlTodo, names: ['--cable-test-tdr'], help: 'Print cable test time domain reflectrometery data' }),
-  row({ nl: nlTodo, names: ['--show-tunnels'], help: 'Show NIC tunnel offload information' }),
-  row({ nl: nlTodo, names: ['--show-module'], help: 'Show transceiver module settings' }),
-  row({ nl: nlTodo, names: ['--set-module'], help: 'Set transceiver module settings' }),
+  row({ nl: nlTodo, netlinkOnly: true, names: ['--cable-test'], help: 'Perform a cable test' }),
+  row({ nl: nlTodo, netlinkOnly: true, names: ['--cable-test-tdr'], help: 'Print cable test time domain reflectrometery data' }),
+  row({ nl: nlTodo, netlinkOnly: true, names: ['--show-tunnels'], help: 'Show NIC tunnel offload information' }),
+  row({ nl: nlTodo, netlinkOnly: true, names: ['--show-module'], help: 'Show transceiver module settings' }),
+  row({ nl: nlTodo, netlinkOnly: true, names: ['--set-module'], help: 'Set transceiver module settings' }),
   row({ names: ['-h', '--help'], run: c => cmd.help().help(c), noDevice: true, help: 'Show this help' }),
   row({ names: ['--version'], run: c => cmd.help().version(c), noDevice: true, help: 'Show version number' }),
 ];

@@ -95,7 +95,7 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
         } finally {
           nl.close();
         }
-        if (!row.run || ret !== NL_FALLBACK || !st.ioctlFallback) {
+        if (row.netlinkOnly || ret !== NL_FALLBACK || !st.ioctlFallback) {
           if (st.wildcardUnsupported) out.err('subcommand does not support wildcard dump\n');
           return ret >= 0 ? ret : 1;
         }
@@ -103,7 +103,7 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
         out.resetDocument();
       }
     }
-    if (!row.run) {
+    if (row.netlinkOnly) {
       out.error(`${reason}, subcommand not supported by ioctl`, `${reason}, subcommand not supported by ioctl\n`);
       return 1;
     }
