@@ -20,6 +20,16 @@ const cmd = {
   help: () => require('./cmd/help') as typeof import('./cmd/help'),
 };
 
+/** The netlink versions, each loaded on first use. */
+const nl = {
+  features: () => require('./nl/features') as typeof import('./nl/features'),
+  stats: () => require('./nl/stats') as typeof import('./nl/stats'),
+  fec: () => require('./nl/fec') as typeof import('./nl/fec'),
+  module: () => require('./nl/module') as typeof import('./nl/module'),
+  tunnels: () => require('./nl/tunnels') as typeof import('./nl/tunnels'),
+  cable: () => require('./nl/cable') as typeof import('./nl/cable'),
+};
+
 export interface OptionRow extends CommandInfo {
   /** The ioctl handler, or absent when there is none (netlink-only commands) or ethkit lacks it. */
   readonly run?: Handler;
@@ -59,8 +69,8 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ nl: nlTodo, names: ['-C', '--coalesce'], run: c => cmd.params().setCoalesce(c), help: 'Set coalesce options', synopsis: ['[ KEY N | adaptive-rx on|off | adaptive-tx on|off ... ]  (ethkit -h coalesce lists the keys)'] }),
   row({ nl: nlTodo, names: ['-g', '--show-ring'], run: c => cmd.params().showRing(c), noArgs: true, help: 'Query RX/TX ring parameters' }),
   row({ nl: nlTodo, names: ['-G', '--set-ring'], run: c => cmd.params().setRing(c), help: 'Set RX/TX ring parameters', synopsis: ['[ rx N ]', '[ rx-mini N ]', '[ rx-jumbo N ]', '[ tx N ]'] }),
-  row({ nl: nlTodo, ethtoolJson: true, names: ['-k', '--show-features', '--show-offload'], run: c => cmd.features().show(c), noArgs: true, help: 'Get state of protocol offload and other features' }),
-  row({ nl: nlTodo, names: ['-K', '--features', '--offload'], run: c => cmd.features().set(c), help: 'Set protocol offload and other features', synopsis: ['FEATURE on|off ...'] }),
+  row({ nl: c => nl.features().show(c), ethtoolJson: true, names: ['-k', '--show-features', '--show-offload'], run: c => cmd.features().show(c), noArgs: true, help: 'Get state of protocol offload and other features' }),
+  row({ nl: c => nl.features().set(c), names: ['-K', '--features', '--offload'], run: c => cmd.features().set(c), help: 'Set protocol offload and other features', synopsis: ['FEATURE on|off ...'] }),
   row({ names: ['-i', '--driver'], run: c => cmd.misc().driver(c), noArgs: true, help: 'Show driver information' }),
   row({ names: ['-d', '--register-dump'], run: c => cmd.dump().regs(c), help: 'Do a register dump', synopsis: ['[ raw on|off ]', '[ hex on|off ]', '[ file FILENAME ]'] }),
   row({ names: ['-e', '--eeprom-dump'], run: c => cmd.dump().eeprom(c), help: 'Do a EEPROM dump', synopsis: ['[ raw on|off ]', '[ offset N ]', '[ length N ]'] }),
@@ -68,7 +78,7 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ names: ['-r', '--negotiate'], run: c => cmd.misc().negotiate(c), noArgs: true, help: 'Restart N-WAY negotiation' }),
   row({ names: ['-p', '--identify'], run: c => cmd.misc().identify(c), help: 'Show visible port identification (e.g. blinking)', synopsis: ['[ TIME-IN-SECONDS ]'] }),
   row({ names: ['-t', '--test'], run: c => cmd.test().run(c), help: 'Execute adapter self test', synopsis: ['[ online | offline | external_lb ]'] }),
-  row({ nl: nlTodo, nlchk: c => c.args.length > 0, ethtoolJson: true, names: ['-S', '--statistics'], run: c => cmd.stats().nic(c), help: 'Show adapter statistics' }),
+  row({ nl: c => nl.stats().groups(c), nlchk: c => c.args.length > 0, ethtoolJson: true, names: ['-S', '--statistics'], run: c => cmd.stats().nic(c), help: 'Show adapter statistics' }),
   row({ names: ['--phy-statistics'], run: c => cmd.stats().phy(c), noArgs: true, help: 'Show phy statistics' }),
   row({ names: ['-n', '-u', '--show-nfc', '--show-ntuple'], help: 'Show Rx network flow classification options or rules' }),
   row({ names: ['-N', '-U', '--config-nfc', '--config-ntuple'], help: 'Configure Rx network flow classification options or rules' }),
@@ -91,14 +101,14 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ names: ['--get-tunable'], help: 'Get tunable' }),
   row({ names: ['--set-tunable'], help: 'Set tunable' }),
   row({ names: ['--reset'], help: 'Reset components' }),
-  row({ nl: nlTodo, ethtoolJson: true, names: ['--show-fec'], run: c => cmd.fec().show(c), noArgs: true, help: 'Show FEC settings' }),
-  row({ nl: nlTodo, names: ['--set-fec'], run: c => cmd.fec().set(c), help: 'Set FEC settings', synopsis: ['[ encoding auto|off|rs|baser|llrs [...]]'] }),
+  row({ nl: c => nl.fec().show(c), ethtoolJson: true, names: ['--show-fec'], run: c => cmd.fec().show(c), noArgs: true, help: 'Show FEC settings' }),
+  row({ nl: c => nl.fec().set(c), names: ['--set-fec'], run: c => cmd.fec().set(c), help: 'Set FEC settings', synopsis: ['[ encoding auto|off|rs|baser|llrs [...]]'] }),
   row({ names: ['-Q', '--per-queue'], help: 'Apply per-queue command.' }),
-  row({ nl: nlTodo, ethtoolJson: true, names: ['--cable-test'], help: 'Perform a cable test' }),
-  row({ nl: nlTodo, ethtoolJson: true, names: ['--cable-test-tdr'], help: 'Print cable test time domain reflectrometery data' }),
-  row({ nl: nlTodo, names: ['--show-tunnels'], help: 'Show NIC tunnel offload information' }),
-  row({ nl: nlTodo, ethtoolJson: true, names: ['--show-module'], help: 'Show transceiver module settings' }),
-  row({ nl: nlTodo, names: ['--set-module'], help: 'Set transceiver module settings' }),
+  row({ nl: c => nl.cable().cableTest(c), ethtoolJson: true, names: ['--cable-test'], help: 'Perform a cable test' }),
+  row({ nl: c => nl.cable().cableTestTdr(c), ethtoolJson: true, names: ['--cable-test-tdr'], help: 'Print cable test time domain reflectrometery data' }),
+  row({ nl: c => nl.tunnels().show(c), names: ['--show-tunnels'], help: 'Show NIC tunnel offload information' }),
+  row({ nl: c => nl.module().show(c), ethtoolJson: true, names: ['--show-module'], help: 'Show transceiver module settings' }),
+  row({ nl: c => nl.module().set(c), names: ['--set-module'], help: 'Set transceiver module settings' }),
   row({ names: ['-h', '--help'], run: c => cmd.help().help(c), noDevice: true, help: 'Show this help' }),
   row({ names: ['--version'], run: c => cmd.help().version(c), noDevice: true, help: 'Show version number' }),
 ];
