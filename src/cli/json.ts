@@ -20,15 +20,23 @@ export class JsonRaw {
 
 const ESC: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f', '\b': '\\b', '\\': '\\\\', '"': '\\"' };
 
+/**
+ * ethtool's own string escaping (its json_writer): the usual escapes plus "\'" (not JSON, but
+ * what ethtool writes), every other byte as it is. Used for the documents ethtool itself prints.
+ */
+export function ethtoolQuote(s: string): string {
+  return '"' + s.replace(/[\t\n\r\f\b\\"']/g, c => (c === "'" ? "\\'" : ESC[c])) + '"';
+}
+
 export function quote(s: string): string {
   // eslint-disable-next-line no-control-regex
   return '"' + s.replace(/[\u0000-\u001f"\\]/g, c => ESC[c] ?? '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '"';
 }
 
-function scalar(v: JsonValue): string {
+function scalar(v: JsonValue, q: (s: string) => string = quote): string {
   if (v === null) return 'null';
   switch (typeof v) {
-    case 'string': return quote(v);
+    case 'string': return q(v);
     case 'bigint': return v.toString();
     case 'number': return Number.isFinite(v) ? String(v) : 'null';
     case 'boolean': return v ? 'true' : 'false';
@@ -36,10 +44,13 @@ function scalar(v: JsonValue): string {
   }
 }
 
-/** One-line JSON (diagnostics on stderr) or ethtool's pretty layout (documents on stdout). */
-export function writeJson(v: JsonValue, pretty: boolean): string {
+/**
+ * One-line JSON (diagnostics on stderr) or ethtool's pretty layout (documents on stdout);
+ * `ethtoolStrings`: strings escaped as ethtool's own writer does (its own documents).
+ */
+export function writeJson(v: JsonValue, pretty: boolean, ethtoolStrings = false): string {
   if (!pretty) return compact(v);
-  const w = new PrettyWriter();
+  const w = new PrettyWriter(ethtoolStrings ? ethtoolQuote : quote);
   w.value(v);
   return w.text;
 }
@@ -57,6 +68,8 @@ class PrettyWriter {
   text = '';
   private depth = 0;
   private sep = '';
+
+  constructor(private readonly q: (s: string) => string) {}
 
   private eol(): void { this.text += '\n' + '    '.repeat(this.depth); }
   private eor(): void { if (this.sep) this.text += this.sep; this.sep = ','; }
@@ -86,13 +99,13 @@ class PrettyWriter {
         this.eor();
         this.eol();
         this.sep = '';
-        this.text += quote(k) + ': ';
+        this.text += this.q(k) + ': ';
         this.value(x);
       }
       this.end('}');
     } else {
       this.eor();
-      this.text += scalar(v);
+      this.text += scalar(v, this.q);
     }
   }
 }

@@ -20,8 +20,9 @@ const cmd = {
   help: () => require('./cmd/help') as typeof import('./cmd/help'),
 };
 
-/** The netlink versions, each loaded on first use. */
+/** The netlink command modules, each loaded on first use. */
 const nl = {
+  params: () => require('./nl/params') as typeof import('./nl/params'),
   features: () => require('./nl/features') as typeof import('./nl/features'),
   stats: () => require('./nl/stats') as typeof import('./nl/stats'),
   fec: () => require('./nl/fec') as typeof import('./nl/fec'),
@@ -37,8 +38,6 @@ export interface OptionRow extends CommandInfo {
   readonly nl?: NlHandler;
   /** ethtool's check that a command line needs netlink (-S with groups); false: ioctl only. */
   readonly nlchk?: (c: Ctx) => boolean;
-  /** ethtool 6.1 has JSON output for it (on the netlink path): the document is ethtool's. */
-  readonly ethtoolJson?: boolean;
   /** Takes no arguments after the device name (any → bad arguments, on the ioctl path). */
   readonly noArgs?: boolean;
 }
@@ -63,13 +62,13 @@ export const OPTIONS: readonly OptionRow[] = [
       '[ autoneg on|off ]', '[ advertise %x ]', '[ phyad %d ]', '[ xcvr internal|external ]',
       '[ wol p|u|m|b|a|g|s|f|d... ]', '[ sopass %x:%x:%x:%x:%x:%x ]', '[ msglvl %d | type on|off ... ]'],
   }),
-  row({ nl: nlTodo, ethtoolJson: true, names: ['-a', '--show-pause'], run: c => cmd.params().showPause(c), noArgs: true, help: 'Show pause options' }),
-  row({ nl: nlTodo, names: ['-A', '--pause'], run: c => cmd.params().setPause(c), help: 'Set pause options', synopsis: ['[ autoneg on|off ]', '[ rx on|off ]', '[ tx on|off ]'] }),
-  row({ nl: nlTodo, names: ['-c', '--show-coalesce'], run: c => cmd.params().showCoalesce(c), noArgs: true, help: 'Show coalesce options' }),
-  row({ nl: nlTodo, names: ['-C', '--coalesce'], run: c => cmd.params().setCoalesce(c), help: 'Set coalesce options', synopsis: ['[ KEY N | adaptive-rx on|off | adaptive-tx on|off ... ]  (ethkit -h coalesce lists the keys)'] }),
-  row({ nl: nlTodo, names: ['-g', '--show-ring'], run: c => cmd.params().showRing(c), noArgs: true, help: 'Query RX/TX ring parameters' }),
-  row({ nl: nlTodo, names: ['-G', '--set-ring'], run: c => cmd.params().setRing(c), help: 'Set RX/TX ring parameters', synopsis: ['[ rx N ]', '[ rx-mini N ]', '[ rx-jumbo N ]', '[ tx N ]'] }),
-  row({ nl: c => nl.features().show(c), ethtoolJson: true, names: ['-k', '--show-features', '--show-offload'], run: c => cmd.features().show(c), noArgs: true, help: 'Get state of protocol offload and other features' }),
+  row({ nl: c => nl.params().showPause(c), names: ['-a', '--show-pause'], run: c => cmd.params().showPause(c), noArgs: true, help: 'Show pause options' }),
+  row({ nl: c => nl.params().setPause(c), names: ['-A', '--pause'], run: c => cmd.params().setPause(c), help: 'Set pause options', synopsis: ['[ autoneg on|off ]', '[ rx on|off ]', '[ tx on|off ]'] }),
+  row({ nl: c => nl.params().showCoalesce(c), names: ['-c', '--show-coalesce'], run: c => cmd.params().showCoalesce(c), noArgs: true, help: 'Show coalesce options' }),
+  row({ nl: c => nl.params().setCoalesce(c), names: ['-C', '--coalesce'], run: c => cmd.params().setCoalesce(c), help: 'Set coalesce options', synopsis: ['[ KEY N | adaptive-rx on|off | adaptive-tx on|off ... ]  (ethkit -h coalesce lists the keys)'] }),
+  row({ nl: c => nl.params().showRing(c), names: ['-g', '--show-ring'], run: c => cmd.params().showRing(c), noArgs: true, help: 'Query RX/TX ring parameters' }),
+  row({ nl: c => nl.params().setRing(c), names: ['-G', '--set-ring'], run: c => cmd.params().setRing(c), help: 'Set RX/TX ring parameters', synopsis: ['[ rx N ]', '[ rx-mini N ]', '[ rx-jumbo N ]', '[ tx N ]'] }),
+  row({ nl: c => nl.features().show(c), names: ['-k', '--show-features', '--show-offload'], run: c => cmd.features().show(c), noArgs: true, help: 'Get state of protocol offload and other features' }),
   row({ nl: c => nl.features().set(c), names: ['-K', '--features', '--offload'], run: c => cmd.features().set(c), help: 'Set protocol offload and other features', synopsis: ['FEATURE on|off ...'] }),
   row({ names: ['-i', '--driver'], run: c => cmd.misc().driver(c), noArgs: true, help: 'Show driver information' }),
   row({ names: ['-d', '--register-dump'], run: c => cmd.dump().regs(c), help: 'Do a register dump', synopsis: ['[ raw on|off ]', '[ hex on|off ]', '[ file FILENAME ]'] }),
@@ -78,7 +77,7 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ names: ['-r', '--negotiate'], run: c => cmd.misc().negotiate(c), noArgs: true, help: 'Restart N-WAY negotiation' }),
   row({ names: ['-p', '--identify'], run: c => cmd.misc().identify(c), help: 'Show visible port identification (e.g. blinking)', synopsis: ['[ TIME-IN-SECONDS ]'] }),
   row({ names: ['-t', '--test'], run: c => cmd.test().run(c), help: 'Execute adapter self test', synopsis: ['[ online | offline | external_lb ]'] }),
-  row({ nl: c => nl.stats().groups(c), nlchk: c => c.args.length > 0, ethtoolJson: true, names: ['-S', '--statistics'], run: c => cmd.stats().nic(c), help: 'Show adapter statistics' }),
+  row({ nl: c => nl.stats().groups(c), nlchk: c => c.args.length > 0, names: ['-S', '--statistics'], run: c => cmd.stats().nic(c), help: 'Show adapter statistics' }),
   row({ names: ['--phy-statistics'], run: c => cmd.stats().phy(c), noArgs: true, help: 'Show phy statistics' }),
   row({ names: ['-n', '-u', '--show-nfc', '--show-ntuple'], help: 'Show Rx network flow classification options or rules' }),
   row({ names: ['-N', '-U', '--config-nfc', '--config-ntuple'], help: 'Configure Rx network flow classification options or rules' }),
@@ -89,8 +88,8 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ nl: nlTodo, names: ['-P', '--show-permaddr'], run: c => cmd.misc().permaddr(c), help: 'Show permanent hardware address' }),
   row({ names: ['-w', '--get-dump'], help: 'Get dump flag, data' }),
   row({ names: ['-W', '--set-dump'], help: 'Set dump flag of the device' }),
-  row({ nl: nlTodo, names: ['-l', '--show-channels'], run: c => cmd.params().showChannels(c), noArgs: true, help: 'Query Channels' }),
-  row({ nl: nlTodo, names: ['-L', '--set-channels'], run: c => cmd.params().setChannels(c), help: 'Set Channels', synopsis: ['[ rx N ]', '[ tx N ]', '[ other N ]', '[ combined N ]'] }),
+  row({ nl: c => nl.params().showChannels(c), names: ['-l', '--show-channels'], run: c => cmd.params().showChannels(c), noArgs: true, help: 'Query Channels' }),
+  row({ nl: c => nl.params().setChannels(c), names: ['-L', '--set-channels'], run: c => cmd.params().setChannels(c), help: 'Set Channels', synopsis: ['[ rx N ]', '[ tx N ]', '[ other N ]', '[ combined N ]'] }),
   row({ nl: nlTodo, names: ['--show-priv-flags'], noArgs: true, help: 'Query private flags' }),
   row({ nl: nlTodo, names: ['--set-priv-flags'], help: 'Set private flags' }),
   row({ nl: nlTodo, names: ['-m', '--dump-module-eeprom', '--module-info'], help: 'Query/Decode Module EEPROM information and optical diagnostics if available' }),
@@ -101,13 +100,13 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ names: ['--get-tunable'], help: 'Get tunable' }),
   row({ names: ['--set-tunable'], help: 'Set tunable' }),
   row({ names: ['--reset'], help: 'Reset components' }),
-  row({ nl: c => nl.fec().show(c), ethtoolJson: true, names: ['--show-fec'], run: c => cmd.fec().show(c), noArgs: true, help: 'Show FEC settings' }),
+  row({ nl: c => nl.fec().show(c), names: ['--show-fec'], run: c => cmd.fec().show(c), noArgs: true, help: 'Show FEC settings' }),
   row({ nl: c => nl.fec().set(c), names: ['--set-fec'], run: c => cmd.fec().set(c), help: 'Set FEC settings', synopsis: ['[ encoding auto|off|rs|baser|llrs [...]]'] }),
   row({ names: ['-Q', '--per-queue'], help: 'Apply per-queue command.' }),
-  row({ nl: c => nl.cable().cableTest(c), ethtoolJson: true, names: ['--cable-test'], help: 'Perform a cable test' }),
-  row({ nl: c => nl.cable().cableTestTdr(c), ethtoolJson: true, names: ['--cable-test-tdr'], help: 'Print cable test time domain reflectrometery data' }),
+  row({ nl: c => nl.cable().cableTest(c), names: ['--cable-test'], help: 'Perform a cable test' }),
+  row({ nl: c => nl.cable().cableTestTdr(c), names: ['--cable-test-tdr'], help: 'Print cable test time domain reflectrometery data' }),
   row({ nl: c => nl.tunnels().show(c), names: ['--show-tunnels'], help: 'Show NIC tunnel offload information' }),
-  row({ nl: c => nl.module().show(c), ethtoolJson: true, names: ['--show-module'], help: 'Show transceiver module settings' }),
+  row({ nl: c => nl.module().show(c), names: ['--show-module'], help: 'Show transceiver module settings' }),
   row({ nl: c => nl.module().set(c), names: ['--set-module'], help: 'Set transceiver module settings' }),
   row({ names: ['-h', '--help'], run: c => cmd.help().help(c), noDevice: true, help: 'Show this help' }),
   row({ names: ['--version'], run: c => cmd.help().version(c), noDevice: true, help: 'Show version number' }),

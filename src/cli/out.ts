@@ -81,7 +81,10 @@ export class Out {
     if (this.json) this.doc.push(o);
   }
 
-  /** JSON mode: the command prints ethtool's document, which is there (possibly empty) whatever the outcome. */
+  /**
+   * JSON mode: the command prints ethtool's own document — there (possibly empty) whatever the
+   * outcome, its strings escaped as ethtool escapes them.
+   */
   alwaysDocument(): void {
     this.always = true;
   }
@@ -118,7 +121,7 @@ export class Out {
       }
       for (const n of notes) this.stderr.write(writeJson({ warning: n }, false) + '\n');
       if (code !== 0) this.stderr.write(writeJson({ error: error ?? `exit status ${code}`, exit: code }, false) + '\n');
-      if (this.doc.length > 0 || code === 0 || this.always) this.stdout.write(writeJson(this.doc, true) + '\n');
+      if (this.doc.length > 0 || code === 0 || this.always) this.stdout.write(writeJson(this.doc, true, this.always) + '\n');
       this.notes = [];
       this.doc = [];
       return code;

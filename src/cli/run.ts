@@ -92,7 +92,6 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
         const st = new NlState();
         let ret: number;
         try {
-          if (row.ethtoolJson) out.alwaysDocument();
           ret = await row.nl({ ...ctx, nl, p: new Printer(out), st });
         } finally {
           nl.close();

@@ -3,7 +3,7 @@
  * profile may name: their YAML keys, kernel fields and value kinds.
  */
 import type { Expr, Scalar } from './expr';
-import { PARAM_GROUPS, ParamGroup } from '../ethtool/catalog/params';
+import { PARAM_GROUPS, ParamGroup, ioctlRows } from '../ethtool/catalog/params';
 
 export type { Scalar };
 
@@ -63,7 +63,7 @@ export interface Profile {
 export interface FieldSpec { field: string; kind: 'int' | 'bool'; max?: string }
 
 function keysOf(group: ParamGroup): Record<string, FieldSpec> {
-  return Object.fromEntries(group.rows.map(r => [r.key, { field: r.field, kind: r.kind === 'bool' ? 'bool' : 'int', max: r.max }]));
+  return Object.fromEntries(ioctlRows(group).map(r => [r.key, { field: r.field, kind: r.kind === 'bool' ? 'bool' : 'int', max: r.max }]));
 }
 
 export const STRUCT_GROUPS = ['ring', 'channels', 'coalesce', 'pause'] as const;

@@ -160,18 +160,56 @@ export function carrier(ifname: string): number {
   try { return Number(readFileSync(`/sys/class/net/${ifname}/carrier`, 'utf8').trim()); } catch { return -1; }
 }
 
+function carrierChanges(ifname: string): number {
+  try { return Number(readFileSync(`/sys/class/net/${ifname}/carrier_changes`, 'utf8').trim()); } catch { return -1; }
+}
+
+/**
+ * How long a link must have been up before its settings page is read as a reference: e1000
+ * refreshes its PHY snapshot (MDI-X) 2 s after the link comes up (phy_info_task); until then it
+ * shows a stale one ("MDI-X: on" after a reset), e1000e likewise (phy_info_timer).
+ */
+export const LINK_QUIET_MS = 3000;
+
+/** Per interface: the carrier_changes count last seen with carrier up, and since when (our first look). */
+const linkSeen = new Map<string, { changes: number; upSince: number }>();
+
+/** Time spent waiting in settle() (carrier and quiet periods), for the per-driver timing lines. */
+export const SETTLE = { n: 0, ms: 0 };
+
 /**
  * After anything that may reset a NIC: if it had carrier before, wait (at most `maxMs`) for
- * carrier to come back (e1000/e1000e take ~0.5-2 s after a reset; the drivers drop carrier
- * synchronously in the ioctl, so a brief look is enough when nothing was reset).
+ * carrier to come back (e1000/e1000e take ~0.5-2 s after a reset, more on a loaded host; the
+ * drivers drop carrier synchronously in the ioctl, so a brief look is enough when nothing was
+ * reset). A reset that was over before the first look still shows in carrier_changes.
+ *
+ * `quietMs`: the link must also have been up that long (measured from the first time this
+ * function saw it up after its last change, so never less than really) — for reads of what a
+ * driver only refreshes some time after the link came up (LINK_QUIET_MS).
  */
-export function settle(ifname: string, hadCarrier: boolean, maxMs = 8000): void {
+export function settle(ifname: string, hadCarrier: boolean, opts: { quietMs?: number; maxMs?: number } = {}): void {
   if (!hadCarrier) return;
+  const t0 = Date.now();
+  const maxMs = opts.maxMs ?? 15_000;
+  const end = t0 + maxMs;
   sleep(50);
-  if (carrier(ifname) === 1) return;
-  const end = Date.now() + maxMs;
-  while (carrier(ifname) !== 1 && Date.now() < end) sleep(100);
-  sleep(200);
+  // A link may bounce again while we wait: look again, a bounded number of times.
+  for (let pass = 0; pass < 4; pass++) {
+    let waited = false;
+    while (carrier(ifname) !== 1 && Date.now() < end) { sleep(100); waited = true; }
+    if (carrier(ifname) !== 1) break;
+    const changes = carrierChanges(ifname);
+    const seen = linkSeen.get(ifname);
+    // The first look at an interface with carrier: up for long, unless we had to wait for it.
+    if (!seen) linkSeen.set(ifname, { changes, upSince: waited ? Date.now() : 0 });
+    else if (seen.changes !== changes) linkSeen.set(ifname, { changes, upSince: Date.now() });
+    if (waited) sleep(200);
+    const left = (linkSeen.get(ifname) as { upSince: number }).upSince + (opts.quietMs ?? 0) - Date.now();
+    if (left > 0) sleep(Math.min(left, Math.max(0, end - Date.now())));
+    if (carrier(ifname) === 1 && carrierChanges(ifname) === changes) break;
+  }
+  const ms = Date.now() - t0;
+  if (ms > 100) { SETTLE.n++; SETTLE.ms += ms; }
 }
 
 // ---- comparisons ----------------------------------------------------------------------------
@@ -253,35 +291,74 @@ function hexDumpBytes(out: Buffer): Buffer | null {
 
 export type ReadMode = 'exact' | 'counters';
 
+/** The dump bytes of a register/EEPROM dump (raw output, or ethtool's generic hex dump), else null. */
+function dumpBytes(c: Capture, raw: boolean): Buffer | null {
+  return raw ? c.stdout : hexDumpBytes(c.stdout);
+}
+
+/** What differed in one round, for the mismatch detail: the words of a dump, or the first difference. */
+function roundSummary(round: number, a: Capture, k: Capture, b: Capture, raw: boolean, gotName: string): string {
+  const agreed = sameCapture(a, b);
+  const head = `round ${round + 1}: ${agreed ? `ethtool's two runs agreed, ${gotName} differs` : `ethtool's two runs differ, ${gotName} equals neither`}`;
+  const da = dumpBytes(a, raw), dk = dumpBytes(k, raw), db = dumpBytes(b, raw);
+  if (da && dk && db && da.length === dk.length && da.length === db.length) {
+    const words: string[] = [];
+    for (let w = 0; w < da.length; w += 4) {
+      const end = Math.min(w + 4, da.length);
+      const [x, y, z] = [da, dk, db].map(d => d.subarray(w, end));
+      if (x.equals(y) && y.equals(z)) continue;
+      words.push(`0x${w.toString(16).padStart(4, '0')}: ${x.toString('hex')} / ${y.toString('hex')} / ${z.toString('hex')}`);
+    }
+    return `${head}; bytes (ethtool / ${gotName} / ethtool): ${words.slice(0, 8).join(', ')}${words.length > 8 ? `, … (${words.length} words)` : ''}`;
+  }
+  return `${head}: ${compare(a, k, 'ethtool', gotName).first}`;
+}
+
 /**
- * A read-only command: ethtool, ethkit, ethtool again. ethkit must equal one of the two
- * ethtool runs byte for byte; for counters (-S), each counter must lie between them. When
- * ethtool's own two runs differ (a live register, the link coming up) and ethkit equals
- * neither, up to two more rounds are tried, and finally the values that moved in ethtool's
- * runs are masked (noted in the result).
+ * The reference read `ref` (ethtool), the read under test `got`, `ref` again, in up to three
+ * rounds: `got` must equal one of the two reference runs around it byte for byte (exit
+ * status, stdout, stderr); for counters (-S), each counter must lie between them. Live values
+ * (a register, a counter, the link coming up or being reset) can make `got` differ from both,
+ * and even from two reference runs that agree (a reset between them brings a descriptor head
+ * back to where it was): then the round is repeated. When in some round the reference itself
+ * moved between its two runs, `got` may also match it in every value (32-bit word of a dump)
+ * that held still across them — taken only when no round gives an exact match, and noted.
+ * The mismatch detail says what each round saw.
  */
-export function diffRead(argv: readonly string[], mode: ReadMode = 'exact'): Outcome {
-  const raw = argv.includes('raw') && argv[argv.indexOf('raw') + 1] === 'on';
+export function bracketRead(ref: () => Capture, got: () => Capture, opts: { mode?: ReadMode; raw: boolean; gotName?: string }): Outcome {
+  const gotName = opts.gotName ?? 'ethkit';
+  const rounds: string[] = [];
   let last: Outcome | null = null;
+  let maskedOk: Outcome | null = null;
   for (let round = 0; round < 3; round++) {
-    const a = ethtool(argv);
-    const k = ethkit(argv);
-    const b = ethtool(argv);
-    if (mode === 'counters') {
+    if (round) sleep(400);
+    const a = ref();
+    const k = got();
+    const b = ref();
+    if (opts.mode === 'counters') {
       const o = outcome(a, normalizeCounters(a, k, b));
       if (o.same) return o;
       last = o;
-    } else {
-      if (sameCapture(a, k) || sameCapture(b, k)) return outcome(a, k);
-      last = outcome(a, k);
-      // ethtool said the same twice around ethkit's run: ethkit's answer differs, no retry.
-      if (sameCapture(a, b)) return last;
-      const m = maskedSame(a, b, k, raw);
-      if (m?.same && round === 2) return { ...outcome(a, a), got: k, note: `${m.masked} live ${raw ? 'bytes' : 'values'} masked` };
+      rounds.push(`round ${round + 1}: ${o.first}`);
+      continue;
     }
-    sleep(400);
+    if (sameCapture(a, k) || sameCapture(b, k)) return outcome(a, k);
+    last = outcome(a, k);
+    rounds.push(roundSummary(round, a, k, b, opts.raw, gotName));
+    if (!sameCapture(a, b) && !maskedOk) {
+      const m = maskedSame(a, b, k, opts.raw);
+      if (m?.same) maskedOk = { ...outcome(a, a), got: k, note: `${m.masked} live ${opts.raw ? 'bytes' : 'values'} masked` };
+    }
   }
-  return last as Outcome;
+  if (maskedOk) return maskedOk;
+  const o = last as Outcome;
+  return { ...o, text: `${o.text}\n${rounds.join('\n')}` };
+}
+
+/** A read-only command: ethtool, ethkit, ethtool again, as bracketRead() describes. */
+export function diffRead(argv: readonly string[], mode: ReadMode = 'exact'): Outcome {
+  const raw = argv.includes('raw') && argv[argv.indexOf('raw') + 1] === 'on';
+  return bracketRead(() => ethtool(argv), () => ethkit(argv), { mode, raw });
 }
 
 /** Read a state with ethtool until two readings a moment apart agree (at most ~6 s). */
@@ -302,9 +379,10 @@ export function stableRead(argv: readonly string[]): Capture {
  */
 export function converge(argv: readonly string[], expected: Capture, ms = 6000): Capture {
   const end = Date.now() + ms;
-  for (;;) {
+  // At least three readings, however slow the tool is on a loaded host.
+  for (let n = 1; ; n++) {
     const c = ethtool(argv);
-    if (sameCapture(c, expected) || Date.now() >= end) return c;
+    if (sameCapture(c, expected) || (Date.now() >= end && n >= 3)) return c;
     sleep(500);
   }
 }
@@ -312,9 +390,9 @@ export function converge(argv: readonly string[], expected: Capture, ms = 6000):
 /** Like converge(), for ethkit's reading of the state against ethtool's. */
 export function convergeEthkit(argv: readonly string[], expected: Capture, ms = 4000): Capture {
   const end = Date.now() + ms;
-  for (;;) {
+  for (let n = 1; ; n++) {
     const c = ethkit(argv);
-    if (sameCapture(c, expected) || Date.now() >= end) return c;
+    if (sameCapture(c, expected) || (Date.now() >= end && n >= 3)) return c;
     sleep(500);
   }
 }

@@ -25,7 +25,7 @@ import { KoffiTransport } from '../../src/ffi/koffi';
 import { Nic } from '../../src/device/nic';
 import {
   RigNic, Recorder, rigNics, requireEthtool, ethtool, ethkit, diffRead, ReadMode, converge, convergeEthkit,
-  compareStates, sameCapture, ethtoolStatus, settle, carrier, stableRead, show, Status, TIMES,
+  compareStates, sameCapture, ethtoolStatus, settle, carrier, stableRead, show, Status, TIMES, SETTLE, LINK_QUIET_MS,
 } from './common';
 import { keyValues, pageOf, pauseOf, coalesceOf, ringOf, channelsOf, featuresOf } from '../helpers/ethtool-text';
 
@@ -71,7 +71,8 @@ class Driver {
   private restore(c: SetCase, s0: Capture | null, after: string): void {
     for (const r of c.restore) ethtool(r);
     c.restoreFn?.();
-    if ((c.restore.length || c.restoreFn) && c.show?.length === 1) settle(this.I, this.hadCarrier);
+    // A restore may reset the link again: have it back before the state is read.
+    if (c.restore.length || c.restoreFn) settle(this.I, this.hadCarrier);
     if (!c.show || !s0) return;
     const back = converge(c.show, s0, 8000);
     if (!sameCapture(back, s0)) {
@@ -85,19 +86,21 @@ class Driver {
   set(c: SetCase): void {
     const I = this.I;
     try {
-      // The settings page shows the link, which takes a while to settle after a change.
-      const live = c.show !== null && c.show.length === 1;
-      if (live) settle(I, this.hadCarrier);
-      const readState = (argv: readonly string[]): Capture => (live ? this.stable(argv) : ethtool(argv));
-      const s0 = c.show ? readState(c.show) : null;
-      // Only link-dependent states and actions wait for the link after a reset.
-      const waitLink = live || c.show === null || c.op === 'nway';
-      const after = (): void => { if (waitLink) settle(I, this.hadCarrier); };
+      // States that show the link: the settings page (speed, duplex, MDI-X, link detected) and
+      // pause (resolved when the link comes up). They are read when they hold still.
+      const page = c.show !== null && c.show.length === 1;
+      const linkDependent = page || c.show?.[0] === '-a';
+      const readState = (argv: readonly string[]): Capture => (linkDependent ? this.stable(argv) : ethtool(argv));
+      // After every set (any of them may reset the NIC): the link back if it went, and for the
+      // settings page up long enough that the driver's PHY snapshot is fresh.
+      const after = (): void => settle(I, this.hadCarrier, { quietMs: page ? LINK_QUIET_MS : 0 });
       after();
+      const s0 = c.show ? readState(c.show) : null;
       const E = ethtool(c.argv);
       after();
       const Es = c.show ? readState(c.show) : null;
       this.restore(c, s0, 'ethtool');
+      after();
       const K = ethkit(c.argv);
       after();
       const problems: string[] = [];
@@ -356,7 +359,7 @@ for (const nic of nics) {
     ];
     for (const [op, argv, mode] of readOnly) {
       await sub(show(argv), () => {
-        if (op === 'settings') settle(I, d.hadCarrier);
+        if (op === 'settings') settle(I, d.hadCarrier, { quietMs: LINK_QUIET_MS });
         d.read(op, argv, mode);
       });
     }
@@ -385,6 +388,7 @@ for (const nic of nics) {
     }
     if (nic.driver === 'netdevsim') await nsimCases(d, sub);
     process.stderr.write(`[rig] ${nic.driver}: cli done in ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
-      `(ethtool ${TIMES.ethtool.n} runs ${(TIMES.ethtool.ms / 1000).toFixed(1)} s, ethkit ${TIMES.ethkit.n} runs ${(TIMES.ethkit.ms / 1000).toFixed(1)} s so far)\n`);
+      `(ethtool ${TIMES.ethtool.n} runs ${(TIMES.ethtool.ms / 1000).toFixed(1)} s, ethkit ${TIMES.ethkit.n} runs ${(TIMES.ethkit.ms / 1000).toFixed(1)} s, ` +
+      `link waits ${SETTLE.n} ${(SETTLE.ms / 1000).toFixed(1)} s so far)\n`);
   });
 }

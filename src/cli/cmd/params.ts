@@ -11,7 +11,7 @@ import * as S from '../../ethtool/structs';
 import { ETHTOOL } from '../../ethtool/constants';
 import * as ops from '../../ethtool/ops';
 import * as P from '../../ethtool/catalog/params';
-import type { ParamGroup, ParamRow } from '../../ethtool/catalog/params';
+import type { ParamGroup, IoctlRow } from '../../ethtool/catalog/params';
 import { BIT, testBit } from '../../ethtool/linkmodes';
 import { parseKeyValues, KeyRow } from '../parse';
 import type { JsonValue } from '../json';
@@ -26,6 +26,13 @@ export interface ParamSpec {
   /** How the rows are laid out: maxima then current values (rings, channels), blocks (coalesce), or a plain list. */
   readonly layout: 'maxima' | 'blocks' | 'plain';
   /**
+   * Blocks (layout 'blocks'): the ones whose rows share one line ('line'; 'line-blank': and an empty
+   * line follows); the others are a line per row and end with an empty line.
+   */
+  readonly lineBlocks?: Readonly<Record<number, 'line' | 'line-blank'>>;
+  /** The netlink set command's exit status when the kernel refuses it. */
+  readonly nlSetFailed: number;
+  /**
    * Keys in ethtool's parse-table order (the order of "unmodified" messages) where it differs
    * from the print order; keys it does not name follow in print order.
    */
@@ -38,7 +45,7 @@ export interface ParamSpec {
 }
 
 export const RING: ParamSpec = {
-  group: P.RING, header: 'Ring parameters for %s:', layout: 'maxima',
+  group: P.RING, header: 'Ring parameters for %s:', layout: 'maxima', nlSetFailed: 81,
   showGetFailed: ['Cannot get device ring settings', 76],
   setGetFailed: ['Cannot get device ring settings', 76],
   setFailed: ['Cannot set device ring parameters', 81],
@@ -46,7 +53,7 @@ export const RING: ParamSpec = {
 };
 
 export const CHANNELS: ParamSpec = {
-  group: P.CHANNELS, header: 'Channel parameters for %s:', layout: 'maxima',
+  group: P.CHANNELS, header: 'Channel parameters for %s:', layout: 'maxima', nlSetFailed: 1,
   showGetFailed: ['Cannot get device channel parameters', 1],
   setGetFailed: ['Cannot get device channel parameters', 1],
   setFailed: ['Cannot set device channel parameters', 1],
@@ -55,7 +62,8 @@ export const CHANNELS: ParamSpec = {
 };
 
 export const COALESCE: ParamSpec = {
-  group: P.COALESCE, header: 'Coalesce parameters for %s:', layout: 'blocks',
+  group: P.COALESCE, header: 'Coalesce parameters for %s:', layout: 'blocks', nlSetFailed: 1,
+  lineBlocks: { 0: 'line', 6: 'line-blank' },
   setOrder: ['adaptive-rx', 'adaptive-tx', 'sample-interval', 'stats-block-usecs'],
   showGetFailed: ['Cannot get device coalesce settings', 82],
   setGetFailed: ['Cannot get device coalesce settings', 76],
@@ -64,7 +72,7 @@ export const COALESCE: ParamSpec = {
 };
 
 export const PAUSE: ParamSpec = {
-  group: P.PAUSE, header: 'Pause parameters for %s:', layout: 'plain',
+  group: P.PAUSE, header: 'Pause parameters for %s:', layout: 'plain', nlSetFailed: 76,
   showGetFailed: ['Cannot get device pause settings', 76],
   setGetFailed: ['Cannot get device pause settings', 77],
   setFailed: ['Cannot set device pause parameters', 79],
@@ -75,57 +83,74 @@ export const PAUSE: ParamSpec = {
 
 type Raw = Record<string, number>;
 
-function display(r: ParamRow, v: number): string {
-  return r.kind === 'bool' ? (v ? 'on' : 'off') : String(v >>> 0);
+/** A setting's value as ethtool prints it: on/off, a number, or (netlink, not reported) n/a. */
+export function display(kind: 'u32' | 'bool', v: number | undefined): string {
+  if (v === undefined) return 'n/a';
+  return kind === 'bool' ? (v ? 'on' : 'off') : String(v >>> 0);
 }
 
 /** `text` with every {key} replaced by that setting's value. */
 export function fill(spec: ParamSpec, text: string, raw: Raw): string {
   return text.replace(/\{([a-z-]+)\}/g, (_, key: string) => {
     const r = P.paramRow(spec.group, key);
-    if (!r) throw new Error(`message names unknown key ${key}`);
-    return display(r, raw[r.field]);
+    if (!r?.field) throw new Error(`message names unknown key ${key}`);
+    return display(r.kind, raw[r.field]);
   });
 }
 
-/** The listing after the header, as ethtool prints it. */
-export function render(spec: ParamSpec, raw: Raw): string {
-  const rows = spec.group.rows;
-  const line = (r: ParamRow, field = r.field): string => `${r.text}${display(r, raw[field])}\n`;
+/** A row as a path sees it: what is printed before it, its value, its maximum (undefined: not reported). */
+export interface Shown { text: string; kind: 'u32' | 'bool'; block?: number; value: number | undefined; max?: number | undefined; hasMax: boolean }
+
+/** The listing after the header, as ethtool prints it (either path: the caller says what each row shows). */
+export function listing(spec: ParamSpec, rows: readonly Shown[]): string {
+  const line = (r: Shown, v = r.value): string => `${r.text}${display(r.kind, v)}\n`;
   switch (spec.layout) {
     case 'maxima':
-      return 'Pre-set maximums:\n' + rows.map(r => line(r, r.max)).join('') +
-        'Current hardware settings:\n' + rows.map(r => line(r)).join('') + '\n';
+      return 'Pre-set maximums:\n' + rows.filter(r => r.hasMax).map(r => line(r, r.max)).join('') +
+        'Current hardware settings:\n' + rows.map(r => line(r)).join('');
     case 'plain':
       return rows.map(r => line(r)).join('');
     case 'blocks': {
-      // Block 0 (adaptive rx/tx) shares one line; the others are a line each and end in a blank line.
       let text = '';
       for (const b of new Set(rows.map(r => r.block ?? 0))) {
         const block = rows.filter(r => (r.block ?? 0) === b);
-        text += b === 0 ? block.map(r => r.text + display(r, raw[r.field])).join('') + '\n' : block.map(r => line(r)).join('') + '\n';
+        const style = spec.lineBlocks?.[b];
+        if (style) text += block.map(r => r.text + display(r.kind, r.value)).join('') + '\n' + (style === 'line-blank' ? '\n' : '');
+        else text += block.map(r => line(r)).join('') + '\n';
       }
       return text;
     }
   }
 }
 
+/** The ioctl path's rows (its struct's members) with the values read. */
+function shownIoctl(spec: ParamSpec, raw: Raw): Shown[] {
+  return P.ioctlRows(spec.group).map(r => ({ text: r.text, kind: r.kind, block: r.block, value: raw[r.field], max: r.max ? raw[r.max] : undefined, hasMax: !!r.max }));
+}
+
+/** The listing after the header on the ioctl path (maxima lists end with an empty line there). */
+export function render(spec: ParamSpec, raw: Raw): string {
+  const text = listing(spec, shownIoctl(spec, raw));
+  return spec.layout === 'maxima' ? text + '\n' : text;
+}
+
 export function toJson(spec: ParamSpec, devname: string, raw: Raw): Record<string, JsonValue> {
   const o: Record<string, JsonValue> = { ifname: devname };
-  const rows = spec.group.rows;
-  const val = (r: ParamRow, field: string): JsonValue => r.kind === 'bool' ? raw[field] !== 0 : raw[field] >>> 0;
+  const rows = P.ioctlRows(spec.group);
+  const val = (r: IoctlRow, field: string): JsonValue => r.kind === 'bool' ? raw[field] !== 0 : raw[field] >>> 0;
   for (const r of rows) if (r.max) o[`${r.json}-max`] = val(r, r.max);
   for (const r of rows) o[r.json] = val(r, r.field);
   return o;
 }
 
-/** The set command's parse table: one row per key, in ethtool's table order. */
-export function keyRows(spec: ParamSpec): KeyRow[] {
+/** The set command's parse table on `path`: one row per key, in ethtool's table order. */
+export function keyRows(spec: ParamSpec, path: 'ioctl' | 'netlink' = 'ioctl'): KeyRow[] {
+  const rows = path === 'ioctl' ? P.ioctlRows(spec.group) : spec.group.rows;
   const first = (spec.setOrder ?? []).map(key => {
-    if (!P.paramRow(spec.group, key)) throw new Error(`set order names unknown key ${key}`);
+    if (!rows.some(r => r.key === key)) throw new Error(`set order names unknown key ${key}`);
     return key;
   });
-  const order = [...first, ...spec.group.rows.map(r => r.key).filter(k => !first.includes(k))];
+  const order = [...first, ...rows.map(r => r.key).filter(k => !first.includes(k))];
   return order.map(key => ({ key, kind: P.paramRow(spec.group, key)!.kind === 'bool' ? 'bool' : 's32' }));
 }
 
@@ -174,7 +199,7 @@ function change(spec: ParamSpec, ctx: Ctx): number {
     const v = given.get(k.key)!;
     const want = typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
     if (want < 0) continue; // ethtool: a negative number means "not given"
-    const r = P.paramRow(spec.group, k.key)!;
+    const r = P.paramRow(spec.group, k.key) as IoctlRow;
     if ((cur[r.field] | 0) === want) {
       out.err(`${k.key} unmodified, ignoring\n`);
       unmodified.push(k.key);

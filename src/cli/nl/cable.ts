@@ -149,8 +149,7 @@ export function cableTestTdrReply(c: NlCtx, n: CableNtf): NtfResult {
 }
 
 /** A failure before the request went out: no JSON document (ethtool starts it after sending). */
-function early(c: NlCtx, code: number): number {
-  c.out.resetDocument();
+function early(_c: NlCtx, code: number): number {
   return code;
 }
 
@@ -179,6 +178,8 @@ async function run(c: NlCtx, kind: Kind, send: () => ReturnType<NlCtx['nl']['req
       c.out.err(`${startErr}\n`);
       return early(c, 1);
     }
+    // ethtool starts its document once the request is out.
+    c.out.alwaysDocument();
     reportAck(c, r);
     if (!r.ok) return c.st.exitCode || 1;
     c.st.isMonitor = true;

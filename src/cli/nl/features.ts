@@ -95,7 +95,8 @@ export function featuresReply(c: NlCtx, r: Reply): boolean {
 export function show(c: NlCtx): number {
   if (cmdCheck(c, 'FEATURES_GET', true)) return NL_FALLBACK;
   const bad = unexpectedParam(c);
-  if (bad !== null) { c.out.resetDocument(); return bad; }
+  if (bad !== null) return bad;
+  c.out.alwaysDocument();
   return getRequest(c, 'FEATURES_GET', r => featuresReply(c, r), { compact: true });
 }
 

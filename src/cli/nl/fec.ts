@@ -111,8 +111,9 @@ export function fecReply(c: NlCtx, r: Reply): boolean {
 export function show(c: NlCtx): number {
   if (cmdCheck(c, 'FEC_GET', true)) return NL_FALLBACK;
   const bad = unexpectedParam(c);
-  if (bad !== null) { c.out.resetDocument(); return bad; }
+  if (bad !== null) return bad;
   const flags = statsFlag(c, 'FEC_GET');
+  c.out.alwaysDocument();
   return getRequest(c, 'FEC_GET', r => fecReply(c, r), { flags });
 }
 

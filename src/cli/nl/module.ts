@@ -46,7 +46,8 @@ export function moduleReply(c: NlCtx, r: Reply): boolean {
 export function show(c: NlCtx): number {
   if (cmdCheck(c, 'MODULE_GET', true)) return NL_FALLBACK;
   const bad = unexpectedParam(c);
-  if (bad !== null) { c.out.resetDocument(); return bad; }
+  if (bad !== null) return bad;
+  c.out.alwaysDocument();
   return getRequest(c, 'MODULE_GET', r => moduleReply(c, r));
 }
 

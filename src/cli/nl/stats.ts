@@ -36,7 +36,8 @@ const PARAMS: readonly Param[] = [
 /** -S DEV --groups …: nl_gstats (no check of the kernel's ops: ethtool sends it regardless). */
 export function groups(c: NlCtx): number {
   const parsed = parse(c, '-S', PARAMS);
-  if (!parsed) { c.out.resetDocument(); return 1; }
+  if (!parsed) return 1;
+  c.out.alwaysDocument();
   return getRequest(c, 'STATS_GET', r => statsReply(c, r), {}, parsed.attrs);
 }
 

@@ -81,6 +81,6 @@ export function tunnelsReply(c: NlCtx, r: Reply): boolean {
 export function show(c: NlCtx): number {
   if (cmdCheck(c, 'TUNNEL_INFO_GET', true)) return NL_FALLBACK;
   const bad = unexpectedParam(c);
-  if (bad !== null) { c.out.resetDocument(); return bad; }
+  if (bad !== null) return bad;
   return getRequest(c, 'TUNNEL_INFO_GET', r => tunnelsReply(c, r));
 }

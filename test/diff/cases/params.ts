@@ -32,6 +32,23 @@ export const PAUSE: Table = {
     ['-A va rx on junk', 1],
     ['-A nosuch0 rx on', 77, { err: 'No such device' }],
     ['-A nosuch0 rx maybe', 1],
+    // Netlink path: dumps, names of 16-127 bytes, netlink-only keys, JSON.
+    ['-a *', 1, { nlExit: 0 }],
+    ['-A * rx on', 1, { nlExit: 1, nlErr: 'subcommand does not support wildcard dump' }],
+    ['-a abcdefghijklmnop', 1, { nlExit: 1, nlErr: 'no device matches name (offset 24)' }],
+    ['-A abcdefghijklmnop rx on', 1, { nlExit: 76 }],
+    ['-A va rx on', 77, { nlExit: 76, nlErr: 'Operation not supported' }],
+    ['-A va', 77, { nlExit: 76 }],
+    ['-A va rx', 1, { nlExit: 1, nlErr: "no value for parameter 'rx'" }],
+    ['-A va rx on rx off', 77, { nlExit: 1, nlErr: "duplicate parameter 'rx'" }],
+    ['-A va rx maybe', 1, { nlExit: 1, nlErr: "invalid value 'maybe' for parameter 'rx'" }],
+    ['-A va bogus on', 1, { nlExit: 1, nlErr: "unknown parameter 'bogus'" }],
+    ['--json -a eth0', 1, { columns: ['netlink'], nlExit: 1 }],
+    ['--json -a va', 1, { columns: ['netlink'], nlExit: 1 }],
+    ['--json -a nosuch0', 1, { columns: ['netlink'], nlExit: 1 }],
+    ['--json -a *', 1, { columns: ['netlink'], nlExit: 0 }],
+    ['--json -a va x', 1, { columns: ['netlink'], nlExit: 1 }],
+
   ],
 };
 
@@ -116,6 +133,20 @@ export const COALESCE: Table = {
     ['-C va rx-usecs x', 1],
     ['-C nosuch0 rx-frames 1', 76, { err: 'No such device' }],
     ['-C nosuch0 rx-frames x', 1],
+    // Netlink path: dumps, names of 16-127 bytes, netlink-only keys, JSON.
+    ['-c *', 1, { nlExit: 0 }],
+    ['-c abcdefghijklmnop', 1, { nlExit: 1 }],
+    ['-C * rx-usecs 1', 1, { nlExit: 1 }],
+    ['-C abcdefghijklmnop rx-usecs 1', 1, { nlExit: 1 }],
+    ['-C tp0 cqe-mode-rx on', 1, { nlExit: 1 }],
+    ['-C tp0 cqe-mode-tx off', 1, { nlExit: 1 }],
+    ['-C tp0 rx-frames 3 tx-usecs 1', 81, { nlExit: 1 }],
+    ['-C tp0 tx-aggr-max-bytes 1', 1, { nlExit: 1, nlErr: "unknown parameter 'tx-aggr-max-bytes'" }],
+    ['-C tp0 rx-frames 0x', 1, { nlExit: 1 }],
+    ['-C tp0 rx-frames 4294967295', 1, { nlExit: 0 }],
+    ['-C tp0 rx-frames 4294967296', 1, { nlExit: 1 }],
+    ['-C tp0 rx-frames -1', 80, { nlExit: 1 }],
+
   ],
 };
 
@@ -163,6 +194,15 @@ export const RING: Table = {
     ['-G tp0 tx 1', 76],
     ['-G nosuch0 rx 1', 76, { err: 'No such device' }],
     ['-G nosuch0 rx x', 1],
+    // Netlink path: dumps, names of 16-127 bytes, netlink-only keys, JSON.
+    ['-g *', 1, { nlExit: 0 }],
+    ['-g abcdefghijklmnop', 1, { nlExit: 1, nlErr: 'no device matches name (offset 24)' }],
+    ['-G * rx 1', 1, { nlExit: 1, nlErr: 'subcommand does not support wildcard dump' }],
+    ['-G abcdefghijklmnop rx 1', 1, { nlExit: 81 }],
+    ['-G va tcp-data-split on', 1, { nlExit: 1, nlErr: "unknown parameter 'tcp-data-split'" }],
+    ['-G va tx-push maybe', 1, { nlExit: 1 }],
+    ['-G va rx 1 tx-push on cqe-size 2', 1, { nlExit: 81 }],
+
   ],
 };
 
@@ -213,5 +253,15 @@ export const CHANNELS: Table = {
     ['-L tn0 rx 1', 1],
     ['-L nosuch0 rx 1', 1, { err: 'Cannot get device channel parameters: No such device' }],
     ['-L nosuch0 rx x', 1],
+    // Netlink path: dumps, names of 16-127 bytes, netlink-only keys, JSON.
+    ['-l *', 1, { nlExit: 0 }],
+    ['-l abcdefghijklmnop', 1, { nlExit: 1 }],
+    ['-L * rx 1', 1, { nlExit: 1 }],
+    ['-L abcdefghijklmnop combined 1', 1, { nlExit: 1 }],
+    ['-L va rx 100', 1, { nlExit: 1, nlErr: 'requested channel count exceeds maximum' }],
+    ['-L va tx 1 rx 100', 1, { nlExit: 1 }],
+    ['-L va combined 1', 1, { nlExit: 1 }],
+    ['-L va rx 0x2', 0, { nlExit: 0 }],
+
   ],
 };
