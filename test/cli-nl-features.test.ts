@@ -436,3 +436,19 @@ test('--cable-test-tdr: bad values are the parser\'s, before anything is sent (n
   const t = await ethkitNl(['--cable-test-tdr', 'eth1', 'last'], []);
   assert.equal(t.err, "ethtool (--cable-test-tdr): invalid value '(null)' for parameter 'last'\n");
 });
+
+test('-I -a: PAUSE_GET asks for statistics when the policy takes the flag', async () => {
+  const step = policySteps(7n);
+  const pausePolicy: NlStep = {
+    ...step,
+    request: B.nlmsg({ type: 0x10, flags: 0x305 }, B.genl(10, 1, u16(1, FAM), u32(10, 21))),
+    replies: [B.datagram(
+      B.nlmsg({ type: 0x10, flags: 2 }, B.genl(10, 1, u16(1, FAM), nest(9, nest(21, u32(1, 0), u32(2, 0))))),
+      B.nlmsg({ type: 0x10, flags: 2 }, B.genl(10, 1, u16(1, FAM), nest(8, nest(0, nest(1, u32(1, 13), u32(8, 1)))))),
+      B.nlmsg({ type: 0x10, flags: 2 }, B.genl(10, 1, u16(1, FAM), nest(8, nest(1, nest(3, u32(1, 4), B.u64(12, 7n))))))), B.done({})],
+  };
+  const r = await ethkitNl(['-I', '-a', 'eth9'], [pausePolicy, { note: 'PAUSE_GET', request: request(21, 5, header('eth9', 4)), replies: [errorOf(95)] }]);
+  assert.equal(r.err, 'netlink error: Operation not supported\n');
+  assert.equal(r.code, 1);
+  r.t.assertDone();
+});
