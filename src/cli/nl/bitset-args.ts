@@ -64,8 +64,9 @@ function numericBitset(s: ArgState, arg: string, noMask: boolean, forceHex: bool
   let a = arg;
   let hex1 = forceHex;
   if (prefix0x(a)) { hex1 = true; a = a.slice(2); }
+  // ethtool names the value without its "0x" in these messages.
   const slash = a.indexOf('/');
-  if (slash >= 0 && noMask) { s.invalid(arg); return null; }
+  if (slash >= 0 && noMask) { s.invalid(a); return null; }
   const v1 = slash >= 0 ? a.slice(0, slash) : a;
   let mask: { words: number[]; nbits: number } | null = null;
   let nbits = 0;
@@ -74,11 +75,11 @@ function numericBitset(s: ArgState, arg: string, noMask: boolean, forceHex: bool
     let hex2 = forceHex;
     if (prefix0x(m)) { m = m.slice(2); hex2 = true; }
     mask = parseNumString(m, hex2);
-    if (!mask) { s.invalid(arg); return null; }
+    if (!mask) { s.invalid(a); return null; }
     nbits = mask.nbits;
   }
   const value = parseNumString(v1, hex1);
-  if (!value) { s.invalid(arg); return null; }
+  if (!value) { s.invalid(a); return null; }
   nbits = Math.max(nbits, value.nbits);
   const b = new Bitset(nbits, { list: !mask });
   const fill = (dst: Uint32Array, src: number[]): void => { for (let i = 0; i < dst.length; i++) dst[i] = src[i] ?? 0; };
