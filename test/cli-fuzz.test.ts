@@ -514,6 +514,10 @@ function scrub(text: string, argv: readonly string[]): string {
   return t;
 }
 
+/** The commands ethtool 6.1 has JSON for (on its netlink path). */
+const ETHTOOL_JSON_OPTIONS = new Set(['-a', '--show-pause', '-k', '--show-features', '--show-offload', '-S', '--statistics',
+  '--show-fec', '--show-module', '--cable-test', '--cable-test-tdr']);
+
 function problems(argv: readonly string[], o: Outcome): string[] {
   const p: string[] = [];
   if (o.threw !== undefined) {
@@ -545,7 +549,8 @@ function problems(argv: readonly string[], o: Outcome): string[] {
       if (o.code === 0 && !o.out.toString('utf8').trimStart().startsWith('[')) p.push('--json: exit 0 without a document');
       // A failed command prints no partial document (a failed self-test still reports its results);
       // ethtool's own JSON commands on the netlink path print their empty document "[ ]", as ethtool does.
-      if (o.code !== 0 && o.code !== 2 && o.out.length && o.out.toString('utf8') !== '[ ]\n') p.push('--json: document on stdout with a failing exit');
+      const ownJson = argv.some(a => ETHTOOL_JSON_OPTIONS.has(a));
+      if (o.code !== 0 && o.code !== 2 && o.out.length && !(ownJson && o.out.toString('utf8') === '[ ]\n')) p.push('--json: document on stdout with a failing exit');
     }
     if (family === 'profiles') {
       // docs/profiles.md: every command prints one object with its exit_code, errors included.
