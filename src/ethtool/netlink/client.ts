@@ -242,6 +242,14 @@ export class EthtoolNetlink {
     return this.globalStringSet(def.strset);
   }
 
+  /**
+   * Every global string set in one STRSET_GET (ethtool's --monitor asks so before it listens),
+   * kept for globalStringSet() and bitNames().
+   */
+  preloadGlobalStringSets(): void {
+    for (const [id, names] of this.stringSets()) this.globalSets.set(id, names);
+  }
+
   /** Global string set `id` (ETH_SS_*), by index; asked once per connection. Throws as stringSets(). */
   globalStringSet(id: number): string[] {
     let names = this.globalSets.get(id);
