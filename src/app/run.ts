@@ -59,11 +59,12 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   // Global flags, only before the command, any order, repeatable.
   let i = 0;
   let json = false;
+  let includeStats = false;
   let badFlag = false;
   for (; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
-    else if (a === '-I' || a === '--include-statistics') continue;
+    else if (a === '-I' || a === '--include-statistics') includeStats = true;
     else if (a === '--debug') {
       const mask = argv[i + 1];
       // ethtool checks only that strtoul consumed the whole mask (an overflow is fine).
@@ -104,7 +105,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
       return await main([...argv], io);
     }
     const netlink = opts.netlink ?? (opts.transport ? () => null : openNetlink);
-    return out.finish(await runEthtool(argv, i, { out, json, transport: getTransport, netlink }));
+    return out.finish(await runEthtool(argv, i, { out, json, includeStats, transport: getTransport, netlink }));
   } catch (e) {
     if (e instanceof ControlSocketError) {
       out.perror('Cannot get control socket', e.errno);

@@ -17,6 +17,8 @@ export interface Ctx {
   readonly args: readonly string[];
   readonly out: Out;
   readonly json: boolean;
+  /** -I / --include-statistics was given (a global flag). */
+  readonly includeStats?: boolean;
   readonly dev: Dev;
   /** The command table (for -h). */
   readonly options: readonly CommandInfo[];

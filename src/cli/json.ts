@@ -5,8 +5,18 @@
  */
 export type JsonValue =
   | string | number | bigint | boolean | null
+  | JsonRaw
   | JsonValue[]
   | { [key: string]: JsonValue | undefined };
+
+/**
+ * Text written into the document as it is: a value already formatted (`value`: ethtool's "%g"
+ * floats), or bytes between the values of an array that are no value at all (ethtool prints a
+ * newline into `-k '*'`'s document).
+ */
+export class JsonRaw {
+  constructor(readonly text: string, readonly kind: 'value' | 'between' = 'value') {}
+}
 
 const ESC: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f', '\b': '\\b', '\\': '\\\\', '"': '\\"' };
 
@@ -46,7 +56,8 @@ export function writeJson(v: JsonValue, pretty: boolean, ethtoolStrings = false)
 }
 
 function compact(v: JsonValue): string {
-  if (Array.isArray(v)) return '[' + v.map(compact).join(',') + ']';
+  if (v instanceof JsonRaw) return v.kind === 'value' ? v.text : '';
+  if (Array.isArray(v)) return '[' + v.filter(x => !(x instanceof JsonRaw && x.kind === 'between')).map(compact).join(',') + ']';
   if (v !== null && typeof v === 'object') {
     return '{' + Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => quote(k) + ':' + compact(x as JsonValue)).join(',') + '}';
   }
@@ -71,7 +82,10 @@ class PrettyWriter {
   }
 
   value(v: JsonValue): void {
-    if (Array.isArray(v)) {
+    if (v instanceof JsonRaw) {
+      if (v.kind === 'value') this.eor();
+      this.text += v.text;
+    } else if (Array.isArray(v)) {
       this.begin('[');
       this.text += ' ';
       for (const x of v) this.value(x);

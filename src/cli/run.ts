@@ -30,6 +30,8 @@ export function openNetlink(): EthtoolNetlink | null {
 export interface EthtoolIo {
   out: Out;
   json: boolean;
+  /** -I / --include-statistics. */
+  includeStats?: boolean;
   transport: () => Transport;
   netlink: NetlinkOpener;
 }
@@ -69,7 +71,7 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
     devname = argv[i++];
   }
   const args = argv.slice(i);
-  const ctx: Ctx = { opt, devname, args, out, json, dev: new Dev(devname, io.transport), options: OPTIONS };
+  const ctx: Ctx = { opt, devname, args, out, json, includeStats: io.includeStats ?? false, dev: new Dev(devname, io.transport), options: OPTIONS };
 
   // netlink_run_handler: netlink if the command has it and the kernel does, else the reason why not.
   if (!row.noDevice) {

@@ -9,7 +9,7 @@ import type { Dev } from '../dev';
 import { ETHTOOL, ETH_SS } from '../../ethtool/constants';
 import * as ops from '../../ethtool/ops';
 import { featureBit as bit, FeatureWords } from '../../ethtool/ops';
-import { LEGACY_OFFLOADS as LEGACY, LEGACY_FLAG_MASK as FLAG_MASK, featureMatches as matches } from '../../ethtool/catalog/offloads';
+import { LEGACY_OFFLOADS as LEGACY, LEGACY_FLAG_MASK as FLAG_MASK, offloadGroups } from '../../ethtool/catalog/offloads';
 import { ERRNO, strerror } from '../../ethtool/errno';
 import type { JsonValue } from '../json';
 
@@ -25,9 +25,7 @@ export interface FeatureDefs {
 }
 
 export function featureDefs(names: string[]): FeatureDefs {
-  const group = names.map(n => LEGACY.findIndex(l => matches(l.pattern, n)));
-  const matched = LEGACY.map((_, i) => group.filter(g => g === i).length);
-  return { names, group, matched };
+  return { names, ...offloadGroups(names) };
 }
 
 /** Names query as ethtool does it: a few errnos just mean "no named features". */

@@ -19,6 +19,11 @@ const PRINTERS: Readonly<Record<string, () => NtfPrinter | undefined>> = {
   CHANNELS_NTF: () => (require('./params') as typeof import('./params')).printChannels,
   COALESCE_NTF: () => (require('./params') as typeof import('./params')).printCoalesce,
   PAUSE_NTF: () => (c, r) => (require('./params') as typeof import('./params')).printPause(c, r),
+  FEATURES_NTF: () => (require('./features') as typeof import('./features')).featuresReply,
+  FEC_NTF: () => (require('./fec') as typeof import('./fec')).fecReply,
+  MODULE_NTF: () => (require('./module') as typeof import('./module')).moduleReply,
+  CABLE_TEST_NTF: () => (c, n) => (require('./cable') as typeof import('./cable')).cableTestReply(c, n as never).ok,
+  CABLE_TEST_TDR_NTF: () => (c, n) => (require('./cable') as typeof import('./cable')).cableTestTdrReply(c, n as never).ok,
 };
 
 /** The notification kinds in ethtool's order of its option table (the kinds "--all" selects). */
@@ -70,8 +75,13 @@ export async function monitor(args: readonly string[], out: Out, nl: EthtoolNetl
     options: [], nl, p: new Printer(out), st,
   };
   // ethtool loads every global string set first (notifications carry compact bitsets), and the device's.
-  const strings = nl.request('STRSET_GET', { header: {} });
-  if (!strings.ok) { reportAck(c, strings); return 1; }
+  try {
+    nl.preloadGlobalStringSets();
+  } catch (e) {
+    const x = e as { errno?: number; extack?: import('../../ethtool/netlink/message').Extack | null };
+    reportAck(c, { ok: false, errno: x.errno ?? 5, source: 'kernel', extack: x.extack ?? null, offending: [], missing: [], replies: [] });
+    return 1;
+  }
   const mon = nl.monitor(dev ? { dev } : {});
   if (dev) reportAck(c, nl.request('STRSET_GET', { header: { dev_name: dev } }));
   out.print('listening...\n');
@@ -82,7 +92,7 @@ export async function monitor(args: readonly string[], out: Out, nl: EthtoolNetl
       const print = monitorPrinter(n.message);
       if (!print) continue;
       // Written as stdout is (by line on a terminal, by block into a pipe), as ethtool's stdio does.
-      print(c, { cmd: n.cmd, message: n.message, attrs: n.attrs });
+      print(c, n as unknown as Reply);
     }
   } finally {
     mon.close();

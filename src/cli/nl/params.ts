@@ -14,6 +14,7 @@ import { RING, CHANNELS, COALESCE, PAUSE, ParamSpec, Shown, listing, display } f
 import type { JsonValue } from '../json';
 import { NlCtx, NL_FALLBACK, cmdCheck, devOk, getRequest, isDump, replyDev, reportAck, setRequest, unexpectedParam } from './cmd';
 import { Param, directU32, parse, u8bool } from './parser';
+import { statsFlag } from './include-stats';
 
 interface Family {
   spec: ParamSpec;
@@ -196,7 +197,9 @@ export function showPause(c: NlCtx): number {
   const extra = unexpectedParam(c);
   if (extra !== null) return extra;
   const run: PauseRun = { dump: isDump(c) };
+  // -I: the pause statistics, where the kernel's policy takes the flag.
+  const flags = statsFlag(c, 'PAUSE_GET');
   // ethtool has JSON for -a: its document, there from here on whatever the outcome.
   c.out.alwaysDocument();
-  return getRequest(c, 'PAUSE_GET', r => printPause(c, r, run));
+  return getRequest(c, 'PAUSE_GET', r => printPause(c, r, run), { flags });
 }

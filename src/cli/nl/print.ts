@@ -5,7 +5,7 @@
  * the document; nested ones are fields of the object around them.
  */
 import type { Out } from '../out';
-import type { JsonValue } from '../json';
+import { JsonRaw, JsonValue } from '../json';
 
 type Obj = { [key: string]: JsonValue };
 
@@ -30,6 +30,22 @@ export class Printer {
   /** JSON only (PRINT_JSON). */
   jsonField(key: string | null, value: JsonValue): void {
     if (this.json) this.put(key, value);
+  }
+
+  /**
+   * Bytes printed as they are in either mode (ethtool's putchar/printf beside its JSON writer):
+   * in JSON mode they land between the document's values.
+   */
+  raw(s: string): void {
+    if (!this.json) { this.out.print(s); return; }
+    const r = new JsonRaw(s, 'between');
+    if (this.stack.length === 0) this.out.object(r);
+    else this.put(null, r);
+  }
+
+  /** A float field: `text` in text mode, the value as C's "%g" prints it in JSON mode (print_float). */
+  float(key: string | null, text: string, value: number): void {
+    this.field(key, text, new JsonRaw(formatG(value)));
   }
 
   /** A line break in text mode (print_nl). */
@@ -77,4 +93,22 @@ export function u32Line(label: string, v: unknown): string {
 /** A u8 boolean as ethtool names it: on, off, or n/a when absent. */
 export function onOffNa(v: unknown): string {
   return typeof v === 'number' ? (v ? 'on' : 'off') : 'n/a';
+}
+
+/** C's printf "%g": six significant digits, exponent form below 1e-4 and from 1e6, no trailing zeros. */
+export function formatG(x: number, precision = 6): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const p = Math.max(1, precision);
+  const [m, e] = x.toExponential(p - 1).split('e');
+  const exp = Number(e);
+  const strip = (s: string): string => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+  if (exp < -4 || exp >= p) return `${strip(m)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return strip(x.toFixed(p - 1 - exp));
+}
+
+/** C's printf "%.Nf" of a float value (printf rounds the value's exact binary expansion). */
+export function fixed(x: number, digits: number): string {
+  return x.toFixed(digits);
 }

@@ -66,3 +66,14 @@ export function featuresNamed(name: string, deviceNames: readonly string[]): str
   if (l) return deviceNames.filter(n => featureMatches(l.pattern, n));
   return deviceNames.includes(name) ? [name] : [];
 }
+
+/**
+ * How a device's kernel features fall into the legacy groups, as ethtool maps them for -k:
+ * per feature the index into LEGACY_OFFLOADS of the first group whose pattern it matches (or
+ * -1), and per group how many features it claims. Features without a name belong to none.
+ */
+export function offloadGroups(names: readonly (string | null | undefined)[]): { group: number[]; matched: number[] } {
+  const group = names.map(n => (n ? LEGACY_OFFLOADS.findIndex(l => featureMatches(l.pattern, n)) : -1));
+  const matched = LEGACY_OFFLOADS.map((_, i) => group.filter(g => g === i).length);
+  return { group, matched };
+}

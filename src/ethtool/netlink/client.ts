@@ -20,10 +20,11 @@
 import { openNetlink, NetlinkTransport } from './transport';
 import { Attrs, AttrSet, attrPath, decodeAttrs, defineAttrs } from './attrs';
 import { KERNEL_MESSAGES_BY_ID, UserMessage, userMessage } from './catalog';
-import { ETHTOOL_FLAG, ETHTOOL_GENL_VERSION, ETHTOOL_MCGRP_MONITOR_NAME, GENL_HDRLEN, NLM_F, NLMSG_HDRLEN } from './constants';
+import { ETHTOOL_FLAG, ETHTOOL_GENL_VERSION, ETHTOOL_MCGRP_MONITOR_NAME, GENL_CMD_CAP, GENL_HDRLEN, NLM_F, NLMSG_HDRLEN } from './constants';
 import { NetlinkConnection, ETIMEDOUT } from './conn';
 import { GenlFamily, familyHas, resolveFamily } from './family';
 import { Extack, NlMessage, buildGenl, genlHeader, parseMessages } from './message';
+import { HeaderFlagsPolicy, headerFlagsPolicy } from './policy';
 
 const EBADF = 9;
 const ENOBUFS = 105;
@@ -71,6 +72,8 @@ export type Result =
     /** The attribute NLMSGERR_ATTR_MISS_TYPE names, with the path of its nest. */
     missing: string[];
     replies: Reply[];
+    /** The error came in the NLMSG_DONE that ended a dump (libmnl 1.0.4, ethtool's, ignores those). */
+    atDone?: boolean;
   };
 
 export interface OpenOptions {
@@ -134,6 +137,32 @@ export class EthtoolNetlink {
     return familyHas(this.family, msg, kind);
   }
 
+  /** Does the kernel describe `msg`'s request policy (GENL_CMD_CAP_HASPOL)? */
+  hasPolicy(msg: UserMessage): boolean {
+    const def = userMessage(msg);
+    return ((this.family.ops.get(def.id) ?? 0) & GENL_CMD_CAP.HASPOL) !== 0;
+  }
+
+  private readonly flagPolicies = new Map<string, HeaderFlagsPolicy>();
+
+  /**
+   * CTRL_CMD_GETPOLICY for `msg`: the validation mask of ETHTOOL_A_HEADER_FLAGS in its request
+   * header (which ETHTOOL_FLAG_* bits the kernel accepts there), for its DO policy or, with
+   * `dump`, its DUMP policy. Asked once per message and kind, as ethtool does.
+   */
+  headerFlagsPolicy(msg: UserMessage, opts: { dump?: boolean } = {}): HeaderFlagsPolicy {
+    const key = `${msg}:${opts.dump ? 'dump' : 'do'}`;
+    let p = this.flagPolicies.get(key);
+    if (!p) {
+      const def = userMessage(msg);
+      const header = def.attrs.byName.get('header')?.id ?? 1;
+      p = this.closed ? { mask: 0n, problem: null, error: -EBADF, extack: null }
+        : headerFlagsPolicy(this.conn, this.family.id, def.id, header, opts.dump ?? false);
+      this.flagPolicies.set(key, p);
+    }
+    return p;
+  }
+
   /** The multicast group id of "monitor" (undefined if the kernel has none). */
   get monitorGroup(): number | undefined {
     return this.family.groups.get(ETHTOOL_MCGRP_MONITOR_NAME);
@@ -165,7 +194,9 @@ export class EthtoolNetlink {
       const name = tableAt(def.attrs, nest)?.byId.get(x.missingType)?.name ?? `#${x.missingType}`;
       missing = [...nest, name];
     }
-    return fail(out.error, out.source ?? 'kernel', x, offending, missing, replies);
+    const f = fail(out.error, out.source ?? 'kernel', x, offending, missing, replies);
+    if (out.end === 'done' && !f.ok) f.atDone = true;
+    return f;
   }
 
   /** A GET for one device. */
@@ -208,10 +239,23 @@ export class EthtoolNetlink {
       if (dev === undefined) throw new TypeError(`${msg}.${attr} is named per device: give the device`);
       return this.stringSets(dev, [def.strset]).get(def.strset) ?? [];
     }
-    let names = this.globalSets.get(def.strset);
+    return this.globalStringSet(def.strset);
+  }
+
+  /**
+   * Every global string set in one STRSET_GET (ethtool's --monitor asks so before it listens),
+   * kept for globalStringSet() and bitNames().
+   */
+  preloadGlobalStringSets(): void {
+    for (const [id, names] of this.stringSets()) this.globalSets.set(id, names);
+  }
+
+  /** Global string set `id` (ETH_SS_*), by index; asked once per connection. Throws as stringSets(). */
+  globalStringSet(id: number): string[] {
+    let names = this.globalSets.get(id);
     if (!names) {
-      names = this.stringSets(undefined, [def.strset]).get(def.strset) ?? [];
-      this.globalSets.set(def.strset, names);
+      names = this.stringSets(undefined, [id]).get(id) ?? [];
+      this.globalSets.set(id, names);
     }
     return names;
   }
@@ -270,6 +314,8 @@ export interface Notification {
   attrs: Attrs;
   /** From the notification's header. */
   dev: { index?: number; name?: string };
+  /** The attributes as sent (after the genlmsghdr), for readers that need their order across kinds. */
+  raw: Uint8Array;
 }
 
 /**
@@ -302,7 +348,8 @@ export class Monitor {
         const h = (r.attrs.header as Attrs | undefined) ?? {};
         const dev = { index: h.dev_index as number | undefined, name: h.dev_name as string | undefined };
         if (this.dev !== undefined && dev.name !== this.dev) continue;
-        this.queue.push({ cmd: r.cmd, message: r.message, attrs: r.attrs, dev });
+        const raw = this.buf.slice(genlHeader(m).attrs, m.end);
+        this.queue.push({ cmd: r.cmd, message: r.message, attrs: r.attrs, dev, raw });
       }
     }
     return this.queue.shift()!;

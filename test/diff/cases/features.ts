@@ -5,6 +5,9 @@
  */
 import type { Table } from './types';
 
+const N16 = 'abcdefghijklmnop';
+const NL = ['netlink'] as const;
+
 export const FEATURES: Table = {
   family: '-k/-K',
   rows: [
@@ -77,7 +80,7 @@ export const FEATURES: Table = {
     ['--features va tso off', 0],
     ['--offload vb gso off', 0],
     // bad command lines
-    ['-K va', 0, { out: 'no features changed' }],
+    ['-K va', 0, { out: 'no features changed', nlExit: 1, nlErr: 'Could not change any device features' }],
     ['-K va gro', 1],
     ['-K va gro yes', 1],
     ['-K va gro ON', 1],
@@ -101,5 +104,31 @@ export const FEATURES: Table = {
     ['-K nosuch0 gro on', 1, { err: 'Cannot get device feature names: No such device' }],
     ['-K nosuch0 bogus on', 1, { err: 'Cannot get device feature names' }],
     ['-K nosuch0', 1],
+    // netlink: dumps, JSON, long names, the parser's own messages, raw kernel names in "Actual changes"
+    ['-k *', 1, { nlExit: 0, err: 'wildcard dump not supported' }],
+    ['--show-features *', 1, { nlExit: 0 }],
+    ['-k * x', 1, { nlExit: 1, nlErr: "unexpected parameter 'x'" }],
+    [`-k ${N16}`, 1, { nlExit: 1, nlErr: 'no device matches name' }],
+    ['--json -k va', 0, { columns: NL, nlExit: 0 }],
+    ['--json -k tp0', 0, { columns: NL, nlExit: 0 }],
+    ['--json -k eth0', 0, { columns: NL, nlExit: 0 }],
+    ['--json -k *', 0, { columns: NL, nlExit: 0 }],
+    ['--json -k nosuch0', 1, { columns: NL, nlExit: 1 }],
+    ['--json -k va x', 1, { columns: NL, nlExit: 1 }],
+    ['-K va tso', 1, { nlExit: 1, nlErr: "flag '(null)' for parameter '(null)'" }],
+    ['-K va tso maybe', 1, { nlExit: 1, nlErr: "flag 'maybe' for parameter '(null)'" }],
+    ['-K va gro off --', 1, { nlExit: 0 }],
+    ['-K va gro off -- junk', 1, { nlExit: 0 }],
+    ['-K va -- gro off', 1, { nlExit: 1, nlErr: 'Could not change any device features' }],
+    ['-K va foo on', 1, { nlExit: 92, nlErr: 'bit name not found' }],
+    ['-K va tx-lockless off', 1],
+    ['-K va tx off tso on', 0],
+    ['-K va tx on', 0, { setup: ['-K va tx off'] }],
+    ['-K va sg on', 0, { setup: ['-K va tx off sg off'] }],
+    ['-K tp0 rx-gro-hw on', 1],
+    ['-K tp0 rx-gro-hw on tso off', 1, { nlExit: 0 }],
+    ['-K * gro on', 1, { nlExit: 1, nlErr: 'subcommand does not support wildcard dump' }],
+    [`-K ${N16} gro on`, 1, { nlExit: 92, nlErr: 'no device matches name' }],
+    ['-I -K va gro off', 0],
   ],
 };
