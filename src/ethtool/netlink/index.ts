@@ -11,3 +11,4 @@ export * from './message';
 export * from './conn';
 export * from './family';
 export * from './client';
+export * from './rtnl';
