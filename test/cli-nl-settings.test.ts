@@ -17,7 +17,7 @@ import { ETH_SS } from '../src/ethtool/netlink/constants';
 import { Out } from '../src/cli/out';
 import { Printer } from '../src/cli/nl/print';
 import { NlState } from '../src/cli/nl/cmd';
-import { SettingsPrinter } from '../src/cli/nl/settings';
+import { SETTINGS_NOTIFICATIONS, SettingsPrinter, printDebug, printLinkState } from '../src/cli/nl/settings';
 import { ScriptedNetlink, ackOf, errorOf, NlStep, Sent } from './helpers/nl-scripted';
 import * as B from './helpers/nl-bytes';
 import { newSim } from './cli-helpers';
@@ -724,4 +724,31 @@ test('-P: errors are the kernel\'s (exit 1); a reply without a name exits 2; "*"
   assert.equal(d.out, 'Permanent address of eth0: 52:54:00:12:34:10\nPermanent address of eth1: 52:54:00:12:34:11\n');
   const j = await ethkit(['--json', '-P', 'va'], [], { route: [{ replies: [newlink('va', 3), ackOf] }] });
   assert.deepEqual(JSON.parse(j.out), [{ ifname: 'va', 'permanent-address': null }]);
+});
+
+test('page: a link mode without its name is a malformed reply: what came before, "No data available", the rest goes on', async () => {
+  const ours = { size: 93, verbose: [{ index: 5, value: true }, { index: 7, name: 'TP', value: true }] };
+  const r = await ethkit(['eth0'], page('eth0', [
+    kmsg('LINKMODES_GET_REPLY', 'eth0', { ours, speed: 10 }), 95, 95, 95, kmsg('LINKSTATE_GET_REPLY', 'eth0', LINK_UP),
+  ]));
+  assert.equal(r.code, 0);
+  assert.equal(r.err, 'malformed netlink message (link_modes)\n');
+  assert.equal(r.out, lines('Settings for eth0:', '\tSupported ports: [ ', 'No data available', '\tLink detected: yes'));
+});
+
+test('monitor: the per-message printers, each notification with its own banner', () => {
+  const chunks: Buffer[] = [];
+  const sink = { write(c: string | Uint8Array): void { chunks.push(Buffer.from(c)); } };
+  const out = new Out(sink, sink, false);
+  const o = { p: new Printer(out), st: new NlState(), strings: (id: number) => (id === ETH_SS.MSG_CLASSES ? MSG_CLASSES : undefined) };
+  assert.deepEqual(Object.keys(SETTINGS_NOTIFICATIONS).sort(), ['DEBUG_NTF', 'LINKINFO_NTF', 'LINKMODES_NTF', 'WOL_NTF']);
+  SETTINGS_NOTIFICATIONS.LINKINFO_NTF(o, ntf('LINKINFO_NTF', 'eth2', { phyaddr: 1 }));
+  SETTINGS_NOTIFICATIONS.LINKMODES_NTF(o, ntf('LINKMODES_NTF', 'eth2', { speed: 100, duplex: 0 }));
+  printLinkState(o, ntf('LINKSTATE_GET_REPLY', 'eth2', { link: 1 }));
+  printDebug(o, ntf('DEBUG_NTF', 'eth2', { msgmask: Bitset.list(15, [14]) }));
+  out.finish(0);
+  assert.equal(Buffer.concat(chunks).toString(), lines(
+    'Settings for eth2:', '\tPHYAD: 1', 'Settings for eth2:', '\tSpeed: 100Mb/s', '\tDuplex: Half',
+    'Settings for eth2:', '\tLink detected: yes', 'Settings for eth2:', '        Current message level: 0x00004000 (16384)', ' '.repeat(30) + ' wol',
+  ));
 });

@@ -90,13 +90,15 @@ export class SettingsPrinter {
   private obj: Obj | null = null;
 
   /**
-   * `dump`: the replies of a dump ("*"). `ifname`: the name JSON objects carry for a single
-   * device (the one given; dumps use the kernel's).
+   * `dump`: the replies of a dump ("*"). `monitor`: notifications (default: the state's
+   * isMonitor). Either way every message gets its banner and one the printers cannot read is
+   * skipped. `ifname`: the name JSON objects carry for a single device (the one given; dumps
+   * use the kernel's).
    */
-  constructor(readonly o: SettingsOutput, readonly opts: { dump?: boolean; ifname?: string } = {}) {}
+  constructor(readonly o: SettingsOutput, readonly opts: { dump?: boolean; monitor?: boolean; ifname?: string } = {}) {}
 
   private get p(): Printer { return this.o.p; }
-  private get silent(): boolean { return (this.opts.dump ?? false) || this.o.st.isMonitor; }
+  private get silent(): boolean { return (this.opts.dump ?? false) || (this.opts.monitor ?? this.o.st.isMonitor); }
 
   /** Start a message: a fresh banner in a dump or the monitor; false when --monitor DEV filters it out. */
   private begin(r: Reply): boolean {
@@ -260,7 +262,8 @@ export class SettingsPrinter {
     }
     const verbose = b.names !== null;
     const strings = verbose ? undefined : this.o.strings?.(ETH_SS.LINK_MODES);
-    const listed = verbose ? (mask ? b.maskIndices() : b.indices()) : mask ? b.maskIndices() : b.indices();
+    // Verbose: every bit listed is checked for its name, then those outside the value skipped.
+    const listed = verbose || mask ? b.maskIndices() : b.indices();
     let text = '\t' + before;
     const names: string[] = [];
     let first = true;
@@ -274,9 +277,10 @@ export class SettingsPrinter {
           this.diag('malformed netlink message (link_modes)\n');
           throw new Malformed();
         }
+        if (!mask && !b.test(i)) continue;
         name = n;
       } else {
-        name = strings?.[i] || `BIT${i}`;
+        name = strings?.[i] ?? `BIT${i}`;
       }
       if (linkModeClass(i) !== cls) continue;
       if (first && verbose) first = false;
@@ -410,6 +414,23 @@ export class SettingsPrinter {
     this.objects.clear();
   }
 }
+
+/** One message printed on its own: `monitor` for a notification (a banner of its own, as ethtool's monitor prints them). */
+export type SettingsMessagePrinter = (o: SettingsOutput, r: Reply, monitor?: boolean) => boolean;
+
+export const printLinkModes: SettingsMessagePrinter = (o, r, monitor = true) => new SettingsPrinter(o, { monitor }).linkmodes(r);
+export const printLinkInfo: SettingsMessagePrinter = (o, r, monitor = true) => new SettingsPrinter(o, { monitor }).linkinfo(r);
+export const printWol: SettingsMessagePrinter = (o, r, monitor = true) => new SettingsPrinter(o, { monitor }).wol(r);
+export const printDebug: SettingsMessagePrinter = (o, r, monitor = true) => new SettingsPrinter(o, { monitor }).debug(r);
+export const printLinkState: SettingsMessagePrinter = (o, r, monitor = true) => new SettingsPrinter(o, { monitor }).linkstate(r);
+
+/**
+ * The kernel's settings notifications and their printers (--monitor all, and -s/--change):
+ * LINKINFO_NTF, LINKMODES_NTF, WOL_NTF, DEBUG_NTF (6.1 has no LINKSTATE notification).
+ */
+export const SETTINGS_NOTIFICATIONS: Readonly<Record<string, SettingsMessagePrinter>> = {
+  LINKINFO_NTF: printLinkInfo, LINKMODES_NTF: printLinkModes, WOL_NTF: printWol, DEBUG_NTF: printDebug,
+};
 
 /**
  * walk_bitset: every bit the bitset speaks of, with its name and value — a value/mask pair's
