@@ -288,6 +288,11 @@ export const CHANGE: Table = {
     ['-s tp0 autoneg on', 0, { nlExit: 0, setup: ['-s tp0 autoneg off advertise 0x0'] }],
     ['-s tn0 autoneg on', 0, { nlExit: 0 }],
     ['-s tp0 autoneg on speed 1000 duplex full', 0, { nlExit: 0 }],
+    // changing nothing: silent success on both paths
+    ['-s tp0 speed 100 duplex full autoneg off', 0, { setup: ['-s tp0 speed 100 duplex full autoneg off'], nlExit: 0 }],
+    ['-s tp0 msglvl 5', 0, { setup: ['-s tp0 msglvl 5'], nlExit: 0 }],
+    ['-s tp0 port mii phyad 2', 0, { setup: ['-s tp0 port mii phyad 2'], nlExit: 0 }],
+    ['-s tn0 advertise 0x3 autoneg on', 0, { setup: ['-s tn0 advertise 0x3 autoneg on'], nlExit: 0 }],
     // the first message the kernel refuses ends the command
     ['-s va speed 100 port tp', 0, { nlExit: 75, nlErr: 'netlink error: Operation not supported' }],
     ['-s va wol d', 0, { nlExit: 75 }],
