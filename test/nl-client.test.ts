@@ -59,7 +59,7 @@ test('SET: the header first, then the attributes in the order given; the ack end
   const want = B.nlmsg({ type: FAM, flags: 5, seq: 2 }, B.genl(18, 1, nest(1, str(2, 'va')), u32(9, 1), u32(6, 2)));
   const { nl, t } = client([{ request: want, replies: [ackOf] }]);
   const r = nl.set('CHANNELS_SET', 'va', { combined_count: 1, rx_count: 2 });
-  assert.deepEqual(r, { ok: true, replies: [], warning: null, interrupted: false });
+  assert.deepEqual(r, { ok: true, replies: [], warning: null, interrupted: false, done: false });
   t.assertDone();
 });
 

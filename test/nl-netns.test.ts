@@ -57,7 +57,7 @@ test('CHANNELS_SET changes the veth\'s queues; GET and ethtool -l agree', () => 
   ]);
   const b = ok(before).replies[0].attrs;
   assert.deepEqual([b.rx_max, b.tx_max, b.rx_count, b.tx_count], [4, 4, 4, 4]);
-  assert.deepEqual(ok(set), { ok: true, replies: [], warning: null, interrupted: false });
+  assert.deepEqual(ok(set), { ok: true, replies: [], warning: null, interrupted: false, done: false });
   const a = ok(after2).replies[0].attrs;
   assert.deepEqual([a.rx_count, a.tx_count], [2, 3]);
   const s = sections(ethtool('-l', 'va'));
@@ -127,7 +127,7 @@ test('FEATURES_SET by index (compact value/mask), OMIT_REPLY: no reply message',
     { set: 'FEATURES_SET', dev: 'va', hdr: { omitReply: true }, attrs: { wanted: { $bitset: 'change', size: features.length, bits: [[i, true]] } } },
     { get: 'FEATURES_GET', dev: 'va' },
   ]);
-  assert.deepEqual(ok(set), { ok: true, replies: [], warning: null, interrupted: false });
+  assert.deepEqual(ok(set), { ok: true, replies: [], warning: null, interrupted: false, done: false });
   assert.equal(ok(read).replies[0].attrs.active.named['tx-nocache-copy'], true);
   assert.equal(keyValues(ethtool('-k', 'va')).get('tx-nocache-copy'), 'on');
 });

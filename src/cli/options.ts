@@ -29,6 +29,8 @@ const nl = {
   module: () => require('./nl/module') as typeof import('./nl/module'),
   tunnels: () => require('./nl/tunnels') as typeof import('./nl/tunnels'),
   cable: () => require('./nl/cable') as typeof import('./nl/cable'),
+  settings: () => require('./nl/settings') as typeof import('./nl/settings'),
+  permaddr: () => require('./nl/permaddr') as typeof import('./nl/permaddr'),
 };
 
 export interface OptionRow extends CommandInfo {
@@ -57,9 +59,9 @@ type Row = Omit<OptionRow, 'implemented'>;
 const row = (r: Row): OptionRow => ({ ...r, implemented: r.run !== undefined || (r.nl !== undefined && r.nl !== nlTodo) });
 
 export const OPTIONS: readonly OptionRow[] = [
-  row({ nl: nlTodo, names: [], run: c => cmd.settings().show(c), noArgs: true, help: 'Display standard information about device' }),
+  row({ nl: c => nl.settings().show(c), names: [], run: c => cmd.settings().show(c), noArgs: true, help: 'Display standard information about device' }),
   row({
-    nl: nlTodo, names: ['-s', '--change'], run: c => cmd.settings().change(c), help: 'Change generic options',
+    nl: c => nl.settings().change(c), names: ['-s', '--change'], run: c => cmd.settings().change(c), help: 'Change generic options',
     synopsis: ['[ speed %d ]', '[ duplex half|full ]', '[ port tp|aui|bnc|mii|fibre ]', '[ mdix auto|on|off ]',
       '[ autoneg on|off ]', '[ advertise %x ]', '[ phyad %d ]', '[ xcvr internal|external ]',
       '[ wol p|u|m|b|a|g|s|f|d... ]', '[ sopass %x:%x:%x:%x:%x:%x ]', '[ msglvl %d | type on|off ... ]'],
@@ -87,7 +89,7 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ names: ['-x', '--show-rxfh-indir', '--show-rxfh'], help: 'Show Rx flow hash indirection table and/or RSS hash key' }),
   row({ names: ['-X', '--set-rxfh-indir', '--rxfh'], help: 'Set Rx flow hash indirection table and/or RSS hash key' }),
   row({ names: ['-f', '--flash'], help: 'Flash firmware image from the specified file to a region on the device' }),
-  row({ nl: nlTodo, names: ['-P', '--show-permaddr'], run: c => cmd.misc().permaddr(c), help: 'Show permanent hardware address' }),
+  row({ nl: c => nl.permaddr().permaddr(c), names: ['-P', '--show-permaddr'], run: c => cmd.misc().permaddr(c), help: 'Show permanent hardware address' }),
   row({ names: ['-w', '--get-dump'], help: 'Get dump flag, data' }),
   row({ names: ['-W', '--set-dump'], help: 'Set dump flag of the device' }),
   row({ nl: c => nl.params().showChannels(c), names: ['-l', '--show-channels'], run: c => cmd.params().showChannels(c), noArgs: true, help: 'Query Channels' }),

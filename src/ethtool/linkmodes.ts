@@ -55,3 +55,27 @@ export function testBit(words: readonly number[], b: number): boolean {
   const w = words[b >> 5];
   return w !== undefined && ((w >>> (b & 31)) & 1) === 1;
 }
+
+/**
+ * What ethtool's netlink printer (netlink/settings.c) makes of a link-mode bit: a speed mode
+ * ('real', listed under "link modes"), the autoneg flag, a port, a pause flag or a FEC mode.
+ * Bits past the ones ethtool 6.1 knows count as speed modes, as there.
+ */
+export type LinkModeClass = 'real' | 'autoneg' | 'port' | 'pause' | 'fec';
+
+const SPECIAL_CLASS: ReadonlyMap<number, LinkModeClass> = new Map<number, LinkModeClass>([
+  [BIT.Autoneg, 'autoneg'],
+  [BIT.TP, 'port'], [BIT.AUI, 'port'], [BIT.MII, 'port'], [BIT.FIBRE, 'port'], [BIT.BNC, 'port'], [BIT.Backplane, 'port'],
+  [BIT.Pause, 'pause'], [BIT.Asym_Pause, 'pause'],
+  [BIT.FEC_NONE, 'fec'], [BIT.FEC_RS, 'fec'], [BIT.FEC_BASER, 'fec'], [BIT.FEC_LLRS, 'fec'],
+]);
+
+export function linkModeClass(bit: number): LinkModeClass {
+  return SPECIAL_CLASS.get(bit) ?? 'real';
+}
+
+/**
+ * The half-duplex speed modes (10baseT/Half, 100baseT/Half, 1000baseT/Half, 100baseFX/Half):
+ * in ethtool's netlink lists the mode right after one of them shares its line.
+ */
+export const HALF_DUPLEX_BITS: ReadonlySet<number> = new Set([0, 2, 4, 90]);

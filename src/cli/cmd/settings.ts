@@ -55,12 +55,12 @@ function linkCaps(prefix: string, anPrefix: string, mask: number[], json: Record
     `\t${prefix} FEC modes:${fec.length ? fec.map(n => ' ' + n).join('') : ' Not reported'}\n`;
 }
 
-const PORT_NAMES: Record<number, string> = {
+export const PORT_NAMES: Readonly<Record<number, string>> = {
   [PORT.TP]: 'Twisted Pair', [PORT.AUI]: 'AUI', [PORT.MII]: 'MII', [PORT.FIBRE]: 'FIBRE', [PORT.BNC]: 'BNC',
   [PORT.DA]: 'Direct Attach Copper', [PORT.NONE]: 'None', [PORT.OTHER]: 'Other',
 };
 
-function mdixText(ctrl: number, st: number): string {
+export function mdixText(ctrl: number, st: number): string {
   if (ctrl === ETH_TP_MDI.MDI) return 'off (forced)';
   if (ctrl === ETH_TP_MDI.X) return 'on (forced)';
   return (st === ETH_TP_MDI.MDI ? 'off' : st === ETH_TP_MDI.X ? 'on' : 'Unknown') + (ctrl === ETH_TP_MDI.AUTO ? ' (auto)' : '');

@@ -78,7 +78,7 @@ export function getRequest(c: NlCtx, msg: UserMessage, cb: ReplyCb, hdr: HeaderO
 export function processReplies(c: NlCtx, r: Result, cb: ReplyCb): number {
   for (const reply of r.replies) if (!cb(reply)) return c.st.exitCode || 1;
   // ethtool's libmnl stops at a dump's NLMSG_DONE without looking at an error code in it.
-  if (!r.ok && r.atDone) return 0;
+  if (!r.ok && r.done) return 0;
   reportAck(c, r);
   return r.ok ? 0 : c.st.exitCode || 1;
 }

@@ -24,7 +24,17 @@ const PRINTERS: Readonly<Record<string, () => NtfPrinter | undefined>> = {
   MODULE_NTF: () => (require('./module') as typeof import('./module')).moduleReply,
   CABLE_TEST_NTF: () => (c, n) => (require('./cable') as typeof import('./cable')).cableTestReply(c, n as never).ok,
   CABLE_TEST_TDR_NTF: () => (c, n) => (require('./cable') as typeof import('./cable')).cableTestTdrReply(c, n as never).ok,
+  LINKINFO_NTF: () => settings('LINKINFO_NTF'),
+  LINKMODES_NTF: () => settings('LINKMODES_NTF'),
+  WOL_NTF: () => settings('WOL_NTF'),
+  DEBUG_NTF: () => settings('DEBUG_NTF'),
 };
+
+/** The settings page's printers, given the preloaded global string sets (notifications carry compact bitsets). */
+function settings(message: string): NtfPrinter {
+  const s = (require('./settings') as typeof import('./settings')).SETTINGS_NOTIFICATIONS[message];
+  return (c, r) => s({ p: c.p, st: c.st, strings: id => c.nl.globalStringSet(id) }, r, true);
+}
 
 /** The notification kinds in ethtool's order of its option table (the kinds "--all" selects). */
 const ALL = ['LINKMODES_NTF', 'LINKINFO_NTF', 'WOL_NTF', 'DEBUG_NTF', 'FEATURES_NTF', 'PRIVFLAGS_NTF', 'RINGS_NTF',
@@ -79,7 +89,7 @@ export async function monitor(args: readonly string[], out: Out, nl: EthtoolNetl
     nl.preloadGlobalStringSets();
   } catch (e) {
     const x = e as { errno?: number; extack?: import('../../ethtool/netlink/message').Extack | null };
-    reportAck(c, { ok: false, errno: x.errno ?? 5, source: 'kernel', extack: x.extack ?? null, offending: [], missing: [], replies: [] });
+    reportAck(c, { ok: false, errno: x.errno ?? 5, source: 'kernel', extack: x.extack ?? null, offending: [], missing: [], replies: [], done: false });
     return 1;
   }
   const mon = nl.monitor(dev ? { dev } : {});

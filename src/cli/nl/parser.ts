@@ -7,6 +7,7 @@
 import type { NlCtx } from './cmd';
 import type { Attrs, AttrValue } from '../../ethtool/netlink/attrs';
 import { strtoint } from '../../common/numbers';
+import { Bitset, VerboseBitset } from '../../ethtool/netlink/bitset';
 
 /** The parser's running state: the command ("-G"), the parameter being read, the arguments left. */
 export class ArgState {
@@ -112,6 +113,258 @@ export const string: ParamHandler = (s, into, attr, dest) => {
   dest[s.param] = arg;
   return true;
 };
+
+/** __prefix_0x: "0x" or "0X" at the start. */
+function prefix0x(s: string): boolean {
+  return s[0] === '0' && (s[1] === 'x' || s[1] === 'X');
+}
+
+function isHex(c: string | undefined): boolean {
+  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
+}
+
+/** The number of significant bits of a u32 (__nsb). */
+function nsb(x: number): number {
+  return x === 0 ? 0 : 32 - Math.clz32(x);
+}
+
+/**
+ * is_numeric_bitset: "0x…", or hex digits with at most one "/" (its mask may have its own
+ * "0x"); with `noMask` no "/" at all.
+ */
+export function isNumericBitset(arg: string, noMask: boolean): boolean {
+  if (prefix0x(arg)) return true;
+  let slash = false;
+  for (let i = 0; i < arg.length; i++) {
+    if (arg[i] === '/') {
+      if (slash || noMask) return false;
+      slash = true;
+      if (prefix0x(arg.slice(i + 1))) i += 2;
+      continue;
+    }
+    if (!isHex(arg[i])) return false;
+  }
+  return true;
+}
+
+/**
+ * __parse_num_string: `arg` (no "0x") into u32 words of `dst`, least significant first: a
+ * decimal u32 when `forceHex` is off and it reads as one (up to 10 characters), else hex in
+ * chunks of 8 digits, each read with strtoul(…, 16) (which also takes a sign, spaces or its own
+ * "0x"). The number of significant bits, or -1.
+ */
+function parseNumString(arg: string, dst: Uint32Array, forceHex: boolean): number {
+  let len = arg.length;
+  if (len === 0) return -1;
+  if (!forceHex && len <= 10) {
+    const v = strtoint(arg, 10, true);
+    if (v !== null && v <= 0xffffffffn) {
+      dst[0] = Number(v);
+      return nsb(Number(v));
+    }
+  }
+  let at = Math.floor((len - 1) / 8);
+  let nbits = 0;
+  let p = 0;
+  while (len > 0) {
+    const chunk = len % 8 || 8;
+    const v = strtoint(arg.slice(p, p + chunk), 16, true, true);
+    if (v === null) return -1;
+    const w = Number(v & 0xffffffffn);
+    dst[at--] = w;
+    if (nbits) nbits += 4 * chunk;
+    else nbits = nsb(w);
+    p += chunk;
+    len -= chunk;
+  }
+  return nbits;
+}
+
+/**
+ * parse_numeric_bitset: VALUE[/MASK] as a compact bitset (a list, NOMASK, without a mask).
+ * Errors name the value without its "0x", as ethtool does.
+ */
+function numericBitset(s: ArgState, noMask: boolean, forceHex: boolean): Bitset | null {
+  let arg = s.take();
+  let hex1 = forceHex;
+  let hex2 = forceHex;
+  if (prefix0x(arg)) {
+    hex1 = true;
+    arg = arg.slice(2);
+  }
+  const slash = arg.indexOf('/');
+  if (slash >= 0 && noMask) { s.invalid(arg); return null; }
+  const len1 = slash >= 0 ? slash : arg.length;
+  let nwords = Math.ceil(len1 / 8);
+  let nbits = 0;
+  let mask: Uint32Array | null = null;
+  if (slash >= 0) {
+    let m = arg.slice(slash + 1);
+    if (prefix0x(m)) {
+      m = m.slice(2);
+      hex2 = true;
+    }
+    if (m.length > len1) nwords = Math.ceil(m.length / 8);
+    mask = new Uint32Array(nwords);
+    const r = parseNumString(m, mask, hex2);
+    if (r < 0) { s.invalid(arg); return null; }
+    nbits = r;
+  }
+  const value = new Uint32Array(nwords);
+  const r = parseNumString(arg.slice(0, len1), value, hex1);
+  if (r < 0) { s.invalid(arg); return null; }
+  nbits = Math.max(nbits, r);
+  const b = new Bitset(nbits, { list: mask === null });
+  b.value.set(value.subarray(0, b.value.length));
+  if (mask && b.mask) b.mask.set(mask.subarray(0, b.mask.length));
+  return b;
+}
+
+/**
+ * nl_parse_bitset: a number (hex; decimal too unless `forceHex`), optionally "/MASK", sent as a
+ * compact bitset; otherwise names, each followed by "on" or "off" (names alone with `noMask`),
+ * up to the end or "--", sent by name for the kernel to check.
+ */
+export function bitset(opts: { noMask?: boolean; forceHex?: boolean } = {}): ParamHandler {
+  const noMask = opts.noMask ?? false;
+  return (s, into, attr, dest) => {
+    if (isNumericBitset(s.peek() ?? '', false)) {
+      const b = numericBitset(s, noMask, opts.forceHex ?? false);
+      if (!b) return false;
+      if (attr) into[attr] = b;
+      dest[s.param] = b;
+      return true;
+    }
+    const bits: { name: string; value?: boolean }[] = [];
+    while (s.left > 0) {
+      const name = s.peek()!;
+      if (name === '--') { s.take(); break; }
+      if (noMask) {
+        bits.push({ name });
+        s.take();
+        continue;
+      }
+      const v = s.args[s.i + 1];
+      if (s.left < 2 || (v !== 'on' && v !== 'off')) {
+        s.err(`flag '${name}' for parameter '${s.param}' is not followed by 'on' or 'off'`);
+        return false;
+      }
+      bits.push({ name, value: v === 'on' });
+      s.i += 2;
+    }
+    const vb: VerboseBitset = { verbose: bits, nomask: noMask };
+    if (attr) into[attr] = vb;
+    dest[s.param] = vb;
+    return true;
+  };
+}
+
+/**
+ * nl_parse_char_bitset: one character per bit (`chars[i]` names bit i), `reset` clearing the
+ * list; a leading "+" or "-" makes it a change of the bits named (then "+"/"-" switch between
+ * setting and clearing, and `reset` is refused). A string that is not made of those characters
+ * but reads as a number is a numeric bitset (decimal or hex).
+ */
+export function charBitset(chars: string, reset: string, opts: { noMask?: boolean } = {}): ParamHandler {
+  const isChars = (arg: string): boolean => {
+    const masked = arg[0] === '+' || arg[0] === '-';
+    for (const c of arg) {
+      if (c === reset || (masked && (c === '+' || c === '-')) || chars.includes(c)) continue;
+      return false;
+    }
+    return true;
+  };
+  return (s, into, attr, dest) => {
+    const arg = s.peek() ?? '';
+    if (!isChars(arg) && isNumericBitset(arg, false)) {
+      const b = numericBitset(s, opts.noMask ?? false, false);
+      if (!b) return false;
+      if (attr) into[attr] = b;
+      dest[s.param] = b;
+      return true;
+    }
+    s.take();
+    const noMask = (opts.noMask ?? false) || !(arg[0] === '+' || arg[0] === '-');
+    let bits: { index: number; value?: boolean }[] = [];
+    let on = true;
+    for (const c of arg) {
+      if (c === '+' || c === '-') {
+        if (noMask) return s.invalid(arg);
+        on = c === '+';
+        continue;
+      }
+      if (c === reset && noMask) {
+        bits = [];
+        continue;
+      }
+      const index = c === reset ? -1 : chars.indexOf(c);
+      if (index < 0) {
+        s.err(`invalid char '${c}' in '${arg}' for parameter '${s.param}'`);
+        return false;
+      }
+      bits.push(noMask ? { index } : { index, value: on });
+    }
+    const vb: VerboseBitset = { verbose: bits, nomask: noMask };
+    if (attr) into[attr] = vb;
+    dest[s.param] = vb;
+    return true;
+  };
+}
+
+/**
+ * nl_parse_byte_str: bytes of one or two hex digits separated by `delim` ("01:02:…"), between
+ * `min` and `max` of them (max 0: any), sent as a binary attribute.
+ */
+export function byteStr(min: number, max: number, delim = ':'): ParamHandler {
+  return (s, into, attr, dest) => {
+    const arg = s.take();
+    const bad = (): false => {
+      s.err(`invalid value '${arg}' of parameter '${s.param}'`);
+      return false;
+    };
+    const isDelim = (i: number): boolean => i >= arg.length || (delim ? arg[i] === delim : !isHex(arg[i]));
+    if (arg === '') return bad();
+    let len = 0;
+    let p = 0;
+    for (;;) {
+      len++;
+      if (!isDelim(p)) p++;
+      if (!isDelim(p)) p++;
+      if (!isDelim(p)) return bad();
+      if (p >= arg.length) break;
+      p++;
+      if (p < arg.length && isDelim(p)) return bad();
+    }
+    if (len < min || (max && len > max)) return bad();
+    const bytes = new Uint8Array(len);
+    p = 0;
+    for (let i = 0; i < len; i++) {
+      if (!isHex(arg[p])) return bad();
+      let byte = 0;
+      while (isHex(arg[p])) byte = (16 * byte + parseInt(arg[p++], 16)) & 0xff;
+      if (!isDelim(p)) return bad();
+      bytes[i] = byte;
+      if (p < arg.length) p++;
+    }
+    if (attr) into[attr] = bytes;
+    dest[s.param] = bytes;
+    return true;
+  };
+}
+
+/**
+ * nl_parse_error: a parameter kept only to be refused: ethtool's `message` (with %s: the
+ * parameter), its `extra` value words skipped, and the command fails.
+ */
+export function refused(message: string, extra = 1): ParamHandler {
+  return s => {
+    let text = message.replace('%s', s.param);
+    if (s.left < extra) text += `\nethtool (${s.cmd}): too few arguments for parameter '${s.param}' (expected ${extra})`;
+    else s.i += extra;
+    s.err(text);
+    return false;
+  };
+}
 
 export interface Parsed {
   /** Attributes of the request (PARSER_GROUP_NONE), in the order given. */

@@ -25,6 +25,7 @@ import { NetlinkConnection, ETIMEDOUT } from './conn';
 import { GenlFamily, familyHas, resolveFamily } from './family';
 import { Extack, NlMessage, buildGenl, genlHeader, parseMessages } from './message';
 import { HeaderFlagsPolicy, headerFlagsPolicy } from './policy';
+import { RouteNetlink } from './rtnl';
 
 const EBADF = 9;
 const ENOBUFS = 105;
@@ -60,7 +61,11 @@ export interface Reply {
 }
 
 export type Result =
-  | { ok: true; replies: Reply[]; warning: Extack | null; interrupted: boolean }
+  | {
+    ok: true; replies: Reply[]; warning: Extack | null; interrupted: boolean;
+    /** The answer ended with the NLMSG_DONE of a dump (which may carry the warning). */
+    done: boolean;
+  }
   | {
     ok: false;
     /** Positive errno: the kernel's (source 'kernel') or the socket's (ETIMEDOUT, EBADF…). */
@@ -72,8 +77,8 @@ export type Result =
     /** The attribute NLMSGERR_ATTR_MISS_TYPE names, with the path of its nest. */
     missing: string[];
     replies: Reply[];
-    /** The error came in the NLMSG_DONE that ended a dump (libmnl 1.0.4, ethtool's, ignores those). */
-    atDone?: boolean;
+    /** The error came in the NLMSG_DONE that ended a dump (ethtool 6.1 ignores those). */
+    done: boolean;
   };
 
 export interface OpenOptions {
@@ -81,6 +86,8 @@ export interface OpenOptions {
   transport?: NetlinkTransport;
   /** The transport for monitor(); default: a new netlink socket. */
   monitorTransport?: () => NetlinkTransport;
+  /** The transport for route() (NETLINK_ROUTE); default: a new rtnetlink socket. */
+  routeTransport?: () => NetlinkTransport;
   timeoutMs?: number;
 }
 
@@ -170,7 +177,7 @@ export class EthtoolNetlink {
 
   /** Send `msg` with `attrs` (header included, as the caller wants it) and decode the answer. */
   request(msg: UserMessage, attrs: Attrs, opts: RequestOptions = {}): Result {
-    if (this.closed) return fail(-EBADF, 'socket', null, [], [], []);
+    if (this.closed) return fail(-EBADF, 'socket', null, [], [], [], false);
     const def = userMessage(msg);
     let flags = NLM_F.REQUEST | NLM_F.ACK | (opts.nlmFlags ?? 0);
     if (opts.dump) flags |= NLM_F.DUMP;
@@ -183,7 +190,7 @@ export class EthtoolNetlink {
       if (m.type !== this.family.id) return;
       replies.push(decodeReply(m));
     }, opts.timeoutMs);
-    if (out.error === 0) return { ok: true, replies, warning: out.extack, interrupted: out.interrupted };
+    if (out.error === 0) return { ok: true, replies, warning: out.extack, interrupted: out.interrupted, done: out.end === 'done' };
     // Name what the extended ack points at while the request bytes are still in the writer.
     const x = out.extack;
     const base = NLMSG_HDRLEN + GENL_HDRLEN;
@@ -194,9 +201,7 @@ export class EthtoolNetlink {
       const name = tableAt(def.attrs, nest)?.byId.get(x.missingType)?.name ?? `#${x.missingType}`;
       missing = [...nest, name];
     }
-    const f = fail(out.error, out.source ?? 'kernel', x, offending, missing, replies);
-    if (out.end === 'done' && !f.ok) f.atDone = true;
-    return f;
+    return fail(out.error, out.source ?? 'kernel', x, offending, missing, replies, out.end === 'done');
   }
 
   /** A GET for one device. */
@@ -273,15 +278,29 @@ export class EthtoolNetlink {
     return new Monitor(t, this.family, opts.dev);
   }
 
+  private rt: RouteNetlink | null = null;
+
+  /**
+   * The rtnetlink socket beside the generic one (ethtool's -P asks RTM_GETLINK there), opened
+   * on first use and closed with this client. Throws NetlinkSocketError when it cannot be had.
+   */
+  route(): RouteNetlink {
+    if (this.closed) throw Object.assign(new Error('the netlink client is closed'), { errno: EBADF });
+    this.rt ??= RouteNetlink.open(this.opts.routeTransport?.(), this.opts.timeoutMs);
+    return this.rt;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.rt?.close();
+    this.rt = null;
     this.conn.close();
   }
 }
 
-function fail(error: number, source: 'kernel' | 'socket', extack: Extack | null, offending: string[], missing: string[], replies: Reply[]): Result {
-  return { ok: false, errno: -error, source, extack, offending, missing, replies };
+function fail(error: number, source: 'kernel' | 'socket', extack: Extack | null, offending: string[], missing: string[], replies: Reply[], done: boolean): Result {
+  return { ok: false, errno: -error, source, extack, offending, missing, replies, done };
 }
 
 /** Decode one ethtool family message with the catalog table of its kernel message id. */

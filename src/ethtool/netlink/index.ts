@@ -12,3 +12,4 @@ export * from './conn';
 export * from './family';
 export * from './client';
 export * from './policy';
+export * from './rtnl';

@@ -1,10 +1,19 @@
 /**
- * The settings page (`ethtool DEV`) and -s/--change (ethtool-facts §2, §4.2).
+ * The settings page (`ethtool DEV`) and -s/--change (ethtool-facts §2, §4.2; netlink: nl-facts §5.1, §5.2).
  * tp0 (tap) stores whatever link settings it is given, so most -s rows run there and the
  * settings page is compared afterwards; va (veth) refuses link settings (the "not setting"
  * paths); nothing here supports WoL (the GWOL failure path).
+ *
+ * On the netlink path the page is five GETs (errors other than EOPNOTSUPP printed, each GET sent
+ * whatever the one before answered), "*" is a dump, extra words are ignored, names of 16 to 127
+ * bytes go to the kernel; -s has ethtool's per-parameter messages, the netlink-only keys
+ * (lanes, master-slave, advertise/msglvl by name, wol +/-), and fails with 75 on the first
+ * message the kernel refuses.
  */
 import type { Table } from './types';
+
+const LONG127 = 'x'.repeat(127);
+const LONG128 = 'y'.repeat(128);
 
 export const SETTINGS: Table = {
   family: 'settings',
@@ -14,12 +23,33 @@ export const SETTINGS: Table = {
     ['vb', 0],
     ['tp0', 0, { out: 'Current message level: 0x00000000 (0)' }],
     ['tn0', 0],
-    ['nosuch0', 75, { err: 'Cannot get device settings: No such device', out: 'No data available' }],
-    ['eth0 x', 1],
-    ['va x', 1],
+    ['nosuch0', 75, { err: 'Cannot get device settings: No such device', out: 'No data available', nlExit: 75, nlErr: 'netlink error: no device matches name (offset 24)' }],
+    ['eth0 x', 1, { nlExit: 0 }],
+    ['va x', 1, { nlExit: 0 }],
+    ['tp0 x y', 1, { nlExit: 0 }],
+    ['nosuch0 x', 1, { nlExit: 75 }],
     ['-I tp0', 0],
+    // lo (down, in the suite's namespaces): LINKMODES/LINKINFO/WOL/DEBUG refused with EOPNOTSUPP
+    // (an extack message too, silenced with it); only the link state is printed
+    ['lo', 0, { nlExit: 0 }],
+    // "*": every device, one banner per message and device (netlink); the ioctl cannot
+    ['*', 1, { err: 'netlink interface initialization failed, wildcard dump not supported', nlExit: 0 }],
+    ['* x', 1, { nlExit: 0 }],
+    ['*', 1, { setup: ['-s tp0 msglvl 5 port mii phyad 3'], nlExit: 0 }],
+    ['-I *', 1, { nlExit: 0 }],
+    // names of 16-127 bytes go to the kernel on the netlink path, 128+ to neither
+    ['abcdefghijklmnop', 1, { err: 'device name longer than 15 not supported', nlExit: 75, nlErr: 'no device matches name (offset 24)' }],
+    [LONG127, 1, { nlExit: 75 }],
+    [LONG128, 1, { err: 'longer than 127 characters', nlExit: 1, nlErr: 'longer than 127 characters' }],
+    // the page after changes only -s can make over netlink or that show other lines
+    ['tp0', 0, { setup: ['-s tp0 port fibre speed 100 duplex half autoneg on phyad 255'], nlExit: 0 }],
+    ['tp0', 0, { setup: ['-s tp0 port mii mdix on'], nlExit: 0 }],
+    ['tp0', 0, { setup: ['-s tp0 port tp mdix off'], nlExit: 0 }],
+    ['tp0', 0, { setup: ['-s tp0 port aui'], nlExit: 0 }],
+    ['tn0', 0, { setup: ['-s tn0 msglvl 0x7fff speed 0 duplex half'], nlExit: 0 }],
   ],
 };
+
 
 const HEX1017 = '1'.repeat(1017);
 const HEX1016 = '0'.repeat(1015) + '1';
@@ -144,7 +174,9 @@ export const CHANGE: Table = {
     ['-s tp0 msglvl drv on link on hw on', 0],
     ['-s tp0 msglvl wol on tx_err on intr on pktdata on', 0],
     ['-s tp0 msglvl drv on drv off', 0],
-    ['-s tp0 msglvl drv off', 0, { setup: ['-s tp0 msglvl 0xffff'] }],
+    // 0xffff is past the kernel's 15 message classes: netlink refuses it, so that setup is ioctl-only
+    ['-s tp0 msglvl drv off', 0, { setup: ['-s tp0 msglvl 0xffff'], columns: ['ioctl'] }],
+    ['-s tp0 msglvl drv off', 0, { setup: ['-s tp0 msglvl 0x7fff'] }],
     ['-s tp0 msglvl probe off timer on', 0, { setup: ['-s tp0 msglvl 0x3'] }],
     ['-s tp0 msglvl link', 1],
     ['-s tp0 msglvl drv on speed 10', 1],
@@ -186,5 +218,93 @@ export const CHANGE: Table = {
     ['-s nosuch0 speed 10 duplex half mdix on wol g sopass 1:2:3:4:5:6 msglvl 1', 0],
     ['-s nosuch0 speed x', 1],
     ['-s nosuch0', 0],
+    // ---- what the netlink path says differently (both paths run each row) ----
+    // netlink-only keys
+    ['-s tp0 master-slave preferred-master', 1, { nlExit: 75, nlErr: 'master/slave configuration not supported by device (offset 32)' }],
+    ['-s tp0 master-slave forced-slave', 1, { nlExit: 75 }],
+    ['-s tp0 master-slave preferred-slave speed 100', 1, { nlExit: 75 }],
+    ['-s tp0 master-slave foo', 1, { nlExit: 1, nlErr: "ethtool (-s): invalid value 'foo' for parameter 'master-slave'" }],
+    ['-s tp0 master-slave', 1, { nlExit: 1, nlErr: "no value for parameter 'master-slave'" }],
+    ['-s tp0 lanes 1', 1, { nlExit: 75, nlErr: 'lanes configuration not supported by device (offset 32)' }],
+    ['-s tp0 lanes 0', 1, { nlExit: 75, nlErr: 'integer out of range' }],
+    ['-s tp0 lanes 4294967295', 1, { nlExit: 75 }],
+    ['-s tp0 lanes x', 1, { nlExit: 1, nlErr: "invalid value 'x' for parameter 'lanes'" }],
+    ['-s tp0 speed 100 lanes 2', 1, { nlExit: 75, nlErr: '(offset 40)' }],
+    ['-s va lanes 1', 1, { nlExit: 75 }],
+    // advertise by name (the kernel checks the names), numbers with a mask
+    ['-s tp0 advertise 10baseT/Full on', 1, { nlExit: 0 }],
+    ['-s tp0 advertise 10baseT/Half on 100baseT/Full off --', 1, { nlExit: 0 }],
+    ['-s tp0 advertise 10baseT/Half on -- speed 100', 1, { nlExit: 0 }],
+    ['-s tp0 advertise -- speed 100', 1, { nlExit: 0 }],
+    ['-s tp0 autoneg on advertise 10baseT/Half on 1000baseT/Full on', 1, { nlExit: 0 }],
+    ['-s tp0 advertise foo on', 1, { nlExit: 75, nlErr: 'bit name not found (offset 44)' }],
+    ['-s tp0 advertise 10baseT/Full', 1, { nlExit: 1, nlErr: "flag '10baseT/Full' for parameter 'advertise' is not followed by 'on' or 'off'" }],
+    ['-s tp0 advertise 10baseT/Full yes', 1, { nlExit: 1 }],
+    ['-s tp0 advertise 10baseT/Full on speed', 1, { nlExit: 1 }],
+    ['-s tp0 advertise 0x1/0x3', 1, { nlExit: 0 }],
+    ['-s tp0 advertise 3/f', 1, { nlExit: 0 }],
+    ['-s tp0 advertise 10', 0, { nlExit: 0 }],
+    ['-s tp0 advertise /1', 1, { nlExit: 1, nlErr: "invalid value '/1' for parameter 'advertise'" }],
+    ['-s tp0 advertise 1/', 1, { nlExit: 1 }],
+    ['-s tp0 advertise 0x1/0x', 1, { nlExit: 1, nlErr: "invalid value '1/0x'" }],
+    ['-s tp0 advertise 0x-1', 1, { nlExit: 0 }],
+    ['-s tp0 advertise 0x1/2/3', 1, { nlExit: 1 }],
+    // wol: masked changes, numbers, letters that also read as hex
+    ['-s tp0 wol +g', 1, { nlExit: 75, nlErr: 'netlink error: Operation not supported' }],
+    ['-s tp0 wol -g', 1, { nlExit: 75 }],
+    ['-s tp0 wol +g-u', 1, { nlExit: 75 }],
+    ['-s tp0 wol +d', 1, { nlExit: 1, nlErr: "invalid char 'd' in '+d' for parameter 'wol'" }],
+    ['-s tp0 wol g+u', 1, { nlExit: 1, nlErr: "invalid value 'g+u' for parameter 'wol'" }],
+    ['-s tp0 wol gd', 0, { nlExit: 75 }],
+    ['-s tp0 wol bad', 0, { nlExit: 75 }],
+    ['-s tp0 wol 32', 1, { nlExit: 75 }],
+    ['-s tp0 wol 0x20/0x20', 1, { nlExit: 75 }],
+    ['-s tp0 wol 1/', 1, { nlExit: 1 }],
+    // msglvl: number/mask, names ended by "--", bits past the kernel's classes
+    ['-s tp0 msglvl 5/7', 1, { nlExit: 0 }],
+    ['-s tp0 msglvl 0x5/0x7', 1, { nlExit: 0 }],
+    ['-s tp0 msglvl 0x18/8', 1, { nlExit: 0, setup: ['-s tp0 msglvl 0x7'] }],
+    ['-s tp0 msglvl drv on --', 1, { nlExit: 0 }],
+    ['-s tp0 msglvl drv on -- speed 100 duplex full', 1, { nlExit: 0 }],
+    ['-s tp0 msglvl 0x10000', 0, { nlExit: 75, nlErr: 'cannot modify bits past kernel bitset size (offset 48)' }],
+    ['-s tp0 msglvl 32768', 0, { nlExit: 75 }],
+    ['-s tp0 msglvl ffff', 1, { nlExit: 75 }],
+    ['-s tp0 msglvl 0x7fff', 0, { nlExit: 0 }],
+    // per-parameter messages and values the two paths read differently
+    ['-s tp0 xcvr internal', 0, { nlExit: 1, nlErr: "ethtool (-s): deprecated parameter 'xcvr' not supported by kernel" }],
+    ['-s tp0 xcvr', 1, { nlExit: 1, nlErr: "no value for parameter 'xcvr'" }],
+    ['-s tp0 phyad 300', 0, { nlExit: 1, nlErr: "invalid value '300' for parameter 'phyad'" }],
+    ['-s tp0 phyad 255', 0, { nlExit: 0 }],
+    ['-s tp0 speed 0x64', 1, { nlExit: 0 }],
+    ['-s tp0 speed 100 speed 10', 0, { nlExit: 1, nlErr: "duplicate parameter 'speed'" }],
+    ['-s tp0 port da', 1, { nlExit: 0 }],
+    ['-s tp0 port tp mdix auto', 0, { nlExit: 0 }],
+    ['-s tp0 foo 1', 1, { nlExit: 1, nlErr: "ethtool (-s): unknown parameter 'foo'" }],
+    ['-s tp0 sopass 001:2:3:4:5:6', 1, { nlExit: 1, nlErr: "invalid value '001:2:3:4:5:6' of parameter 'sopass'" }],
+    ['-s tp0 sopass 1::3:4:5:6', 1, { nlExit: 1 }],
+    ['-s tp0 sopass 1:2:3:4:5:', 1, { nlExit: 1 }],
+    ['-s tp0 sopass aa:bb:cc:dd:ee:ff', 0, { nlExit: 75 }],
+    // autoneg on alone: the supported modes are read and all advertised
+    ['-s tp0 autoneg on', 0, { nlExit: 0, setup: ['-s tp0 autoneg off advertise 0x0'] }],
+    ['-s tn0 autoneg on', 0, { nlExit: 0 }],
+    ['-s tp0 autoneg on speed 1000 duplex full', 0, { nlExit: 0 }],
+    // changing nothing: silent success on both paths
+    ['-s tp0 speed 100 duplex full autoneg off', 0, { setup: ['-s tp0 speed 100 duplex full autoneg off'], nlExit: 0 }],
+    ['-s tp0 msglvl 5', 0, { setup: ['-s tp0 msglvl 5'], nlExit: 0 }],
+    ['-s tp0 port mii phyad 2', 0, { setup: ['-s tp0 port mii phyad 2'], nlExit: 0 }],
+    ['-s tn0 advertise 0x3 autoneg on', 0, { setup: ['-s tn0 advertise 0x3 autoneg on'], nlExit: 0 }],
+    // the first message the kernel refuses ends the command
+    ['-s va speed 100 port tp', 0, { nlExit: 75, nlErr: 'netlink error: Operation not supported' }],
+    ['-s va wol d', 0, { nlExit: 75 }],
+    ['-s tp0 port mii wol g msglvl 3', 0, { nlExit: 75 }],
+    // "*", long names
+    ['-s * speed 10', 1, { err: 'wildcard dump not supported', nlExit: 1, nlErr: 'subcommand does not support wildcard dump' }],
+    ['-s *', 1, { nlExit: 0 }],
+    ['-s * bogus', 1, { nlExit: 1, nlErr: "unknown parameter 'bogus'" }],
+    ['-s abcdefghijklmnop speed 10', 1, { err: 'device name longer than 15 not supported', nlExit: 75, nlErr: 'no device matches name (offset 24)' }],
+    [`-s ${'x'.repeat(127)} msglvl 1`, 1, { nlExit: 75 }],
+    [`-s ${'y'.repeat(128)} speed 10`, 1, { nlExit: 1, nlErr: 'longer than 127 characters' }],
+    ['-s nosuch0 speed 10 wol g', 0, { nlExit: 75, nlErr: 'no device matches name (offset 24)' }],
+    ['-s nosuch0 foo', 1, { nlExit: 1 }],
   ],
 };
