@@ -32,7 +32,8 @@ function watch(ns: string, tool: string, args: readonly string[], dir: string, n
 function output(w: Watcher): string {
   let t: string;
   try { t = readFileSync(w.file, 'latin1'); } catch { return ''; }
-  return t.replace(/\r\n/g, '\n');
+  // script(1)'s own header and trailer lines are not the program's.
+  return t.replace(/\r\n/g, '\n').replace(/^Script (started|done) on .*\n/gm, '');
 }
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
