@@ -61,6 +61,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   let json = false;
   let includeStats = false;
   let badFlag = false;
+  let debug = 0n;
   for (; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
@@ -68,7 +69,9 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
     else if (a === '--debug') {
       const mask = argv[i + 1];
       // ethtool checks only that strtoul consumed the whole mask (an overflow is fine).
-      if (mask === undefined || mask === '' || strtoint(mask, 0, true, true) === null) { badFlag = true; break; }
+      const m = mask === undefined || mask === '' ? null : strtoint(mask, 0, true, true);
+      if (m === null) { badFlag = true; break; }
+      debug = m;
       i++;
     } else break;
   }
@@ -105,7 +108,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
       return await main([...argv], io);
     }
     const netlink = opts.netlink ?? (opts.transport ? () => null : openNetlink);
-    return out.finish(await runEthtool(argv, i, { out, json, includeStats, transport: getTransport, netlink }));
+    return out.finish(await runEthtool(argv, i, { out, json, includeStats, debug, transport: getTransport, netlink }));
   } catch (e) {
     if (e instanceof ControlSocketError) {
       out.perror('Cannot get control socket', e.errno);

@@ -7,6 +7,7 @@ import type { Out } from './out';
 import type { Dev } from './dev';
 import type { EthtoolNetlink } from '../ethtool/netlink/client';
 import type { Printer } from './nl/print';
+import type { DebugTrace } from './nl/debug';
 import { ERRNO } from '../ethtool/errno';
 
 export interface Ctx {
@@ -76,6 +77,8 @@ export class NlState {
   isMonitor = false;
   /** --monitor DEV: only this device's messages. */
   filterDev: string | null = null;
+  /** --debug 0x2: the netlink datagrams, printed in ethtool's order. */
+  trace: DebugTrace | null = null;
 }
 
 export type NlHandler = (c: NlCtx) => number | Promise<number>;

@@ -5,23 +5,24 @@
  * on every command.
  */
 import type { Transport } from '../ethtool/transport';
-import type { EthtoolNetlink } from '../ethtool/netlink/client';
+import type { EthtoolNetlink, OpenOptions } from '../ethtool/netlink/client';
 import type { Out } from './out';
 import { OPTIONS, OptionRow, findOption } from './options';
 import { Dev } from './dev';
 import { badArgs, Ctx, ALTIFNAMSIZ, NL_FALLBACK, NlState, WILDCARD } from './ctx';
+import type { DebugTrace } from './nl/debug';
 
 /** IFNAMSIZ: the ioctl takes device names of up to 15 bytes. */
 const IFNAMSIZ = 16;
 
 /** Opens ethtool's netlink context; null when it cannot be had (no socket, no family): the ioctl is used. */
-export type NetlinkOpener = () => EthtoolNetlink | null;
+export type NetlinkOpener = (opts?: OpenOptions) => EthtoolNetlink | null;
 
 /** The real one: a generic netlink socket and the ethtool family, or null. */
-export function openNetlink(): EthtoolNetlink | null {
+export function openNetlink(opts: OpenOptions = {}): EthtoolNetlink | null {
   try {
     const { EthtoolNetlink } = require('../ethtool/netlink/client') as typeof import('../ethtool/netlink/client');
-    return EthtoolNetlink.open();
+    return EthtoolNetlink.open(opts);
   } catch {
     return null;
   }
@@ -32,6 +33,8 @@ export interface EthtoolIo {
   json: boolean;
   /** -I / --include-statistics. */
   includeStats?: boolean;
+  /** The --debug mask. */
+  debug?: bigint;
   transport: () => Transport;
   netlink: NetlinkOpener;
 }
@@ -42,8 +45,18 @@ export interface EthtoolIo {
  */
 export async function runEthtool(argv: readonly string[], i: number, io: EthtoolIo): Promise<number> {
   const { out, json } = io;
+  // --debug 0x2: every netlink datagram summarized on stdout, as ethtool does.
+  let trace: DebugTrace | null = null;
+  const openNl = (): EthtoolNetlink | null => {
+    if (io.debug === undefined || ((io.debug >> 1n) & 1n) === 0n) return io.netlink();
+    const { DebugTrace } = require('./nl/debug') as typeof import('./nl/debug');
+    trace = new DebugTrace(out);
+    const nl = io.netlink({ tracer: trace.tracer('genetlink'), routeTracer: trace.tracer('rtnetlink') });
+    if (nl) trace.ethnlFamily = nl.family.id;
+    return nl;
+  };
   if (argv[i] === '--monitor') {
-    const nl = io.netlink();
+    const nl = openNl();
     if (!nl) {
       out.error('option --monitor not supported', 'Netlink interface initialization failed, option --monitor not supported.\n');
       return 1;
@@ -52,6 +65,7 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
     try {
       return await monitor(argv.slice(i + 1), out, nl);
     } finally {
+      (trace as DebugTrace | null)?.endAnswer();
       nl.close();
     }
   }
@@ -83,18 +97,20 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
       return 1;
     } else if (!row.nl) reason = 'ethtool netlink support for subcommand missing';
     else {
-      const nl = io.netlink();
+      const nl = openNl();
       if (!nl) reason = 'netlink interface initialization failed';
       else if (!row.implemented) {
         nl.close();
         return notImplemented(out, opt);
       } else {
         const st = new NlState();
+        st.trace = trace;
         let ret: number;
         try {
           const { Printer } = require('./nl/print') as typeof import('./nl/print');
           ret = await row.nl({ ...ctx, nl, p: new Printer(out), st });
         } finally {
+          (trace as DebugTrace | null)?.endAnswer();
           nl.close();
         }
         if (row.netlinkOnly || ret !== NL_FALLBACK || !st.ioctlFallback) {

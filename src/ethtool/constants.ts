@@ -29,6 +29,9 @@ export const ETH_SS = {
   STATS_ETH_PHY: 17, STATS_ETH_MAC: 18, STATS_ETH_CTRL: 19, STATS_RMON: 20,
 } as const;
 
+/** ETH_SS_COUNT as ethtool 6.1 knows it: it neither asks for nor names a later string set. */
+export const ETH_SS_COUNT_ETHTOOL = 21;
+
 /** enum ethtool_test_flags */
 export const ETH_TEST_FL = { OFFLINE: 1 << 0, FAILED: 1 << 1, EXTERNAL_LB: 1 << 2, EXTERNAL_LB_DONE: 1 << 3 } as const;
 

@@ -62,10 +62,12 @@ export const COALESCE_KEYS: Readonly<Record<string, string>> = {
 };
 
 export function coalesceOf(text: string): Record<string, number> | null {
-  const m = /^Adaptive RX: (on|off)  TX: (on|off)$/m.exec(text);
+  // The netlink path prints n/a for what the driver does not support: those fields are NaN.
+  const m = /^Adaptive RX: (on|off|n\/a)  TX: (on|off|n\/a)$/m.exec(text);
   if (!m) return null;
   const kv = keyValues(text);
-  const out: Record<string, number> = { use_adaptive_rx_coalesce: m[1] === 'on' ? 1 : 0, use_adaptive_tx_coalesce: m[2] === 'on' ? 1 : 0 };
+  const flag = (v: string): number => (v === 'on' ? 1 : v === 'off' ? 0 : NaN);
+  const out: Record<string, number> = { use_adaptive_rx_coalesce: flag(m[1]), use_adaptive_tx_coalesce: flag(m[2]) };
   for (const [k, field] of Object.entries(COALESCE_KEYS)) out[field] = Number(kv.get(k));
   return out;
 }
@@ -117,7 +119,8 @@ export function pageOf(text: string): Page {
   if (adv) p.advertised = adv[1].split(/\s+/).filter(Boolean).join(' ');
   p.wolSupported = get(/^\tSupports Wake-on: (\w*)$/m);
   p.wol = get(/^\tWake-on: (\w*)$/m);
-  const ml = get(/^\tCurrent message level: 0x([0-9a-f]{8}) /m);
+  // The ioctl path indents with a tab, the netlink path with 8 spaces.
+  const ml = get(/^(?:\t| {8})Current message level: 0x([0-9a-f]{8}) /m);
   if (ml !== undefined) p.msglvl = parseInt(ml, 16);
   const link = get(/^\tLink detected: (yes|no)$/m);
   if (link) p.link = link as 'yes' | 'no';

@@ -206,10 +206,15 @@ function setCases(d: Driver): { link: SetCase[]; params: SetCase[]; actions: Set
   // -C
   const coal = coalesceOf(ethtool(['-c', I]).stdout.toString('latin1'));
   if (coal) {
+    // A field the netlink path shows as n/a is one the driver lacks: setting it must fail, with nothing to restore.
     const rxu = coal.rx_coalesce_usecs;
     const txf = coal.tx_max_coalesced_frames;
-    params.push({ op: 'coalesce-set', argv: ['-C', I, 'rx-usecs', String(rxu + 7)], show: ['-c', I], restore: [['-C', I, 'rx-usecs', String(rxu)]] });
-    params.push({ op: 'coalesce-set', argv: ['-C', I, 'tx-frames', String(txf === 1 ? 0 : 1)], show: ['-c', I], restore: [['-C', I, 'tx-frames', String(txf)]] });
+    params.push(Number.isFinite(rxu)
+      ? { op: 'coalesce-set', argv: ['-C', I, 'rx-usecs', String(rxu + 7)], show: ['-c', I], restore: [['-C', I, 'rx-usecs', String(rxu)]] }
+      : { op: 'coalesce-set', argv: ['-C', I, 'rx-usecs', '10'], show: ['-c', I], restore: [] });
+    params.push(Number.isFinite(txf)
+      ? { op: 'coalesce-set', argv: ['-C', I, 'tx-frames', String(txf === 1 ? 0 : 1)], show: ['-c', I], restore: [['-C', I, 'tx-frames', String(txf)]] }
+      : { op: 'coalesce-set', argv: ['-C', I, 'tx-frames', '1'], show: ['-c', I], restore: [] });
   } else {
     params.push({ op: 'coalesce-set', argv: ['-C', I, 'rx-usecs', '10'], show: ['-c', I], restore: [] });
   }

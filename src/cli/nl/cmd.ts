@@ -51,6 +51,7 @@ export function devOk(c: NlCtx, dev: string): boolean {
 
 /** Print ethtool's lines for a failed (or warned-about) request on stderr. */
 export function reportAck(c: NlCtx, r: Result): void {
+  c.st.trace?.flush();
   if (r.ok) {
     if (r.warning) for (const l of ethtoolErrorLines({ error: 0, extack: r.warning }, c.st.suppress)) c.out.err(l + '\n');
     return;
@@ -74,9 +75,21 @@ export function getRequest(c: NlCtx, msg: UserMessage, cb: ReplyCb, hdr: HeaderO
   return processReplies(c, r, cb);
 }
 
+/** An answer's replies in order, each after the datagrams --debug shows before it. */
+export function* replies<T>(c: NlCtx, r: { readonly replies: readonly T[] }): Generator<T> {
+  try {
+    for (let i = 0; i < r.replies.length; i++) {
+      c.st.trace?.beforeReply(i);
+      yield r.replies[i];
+    }
+  } finally {
+    c.st.trace?.endAnswer();
+  }
+}
+
 /** The status of an answer whose replies go to `cb` (a failed callback or request: exitCode, else 1). */
 export function processReplies(c: NlCtx, r: Result, cb: ReplyCb): number {
-  for (const reply of r.replies) if (!cb(reply)) return c.st.exitCode || 1;
+  for (const reply of replies(c, r)) if (!cb(reply)) return c.st.exitCode || 1;
   // ethtool's libmnl stops at a dump's NLMSG_DONE without looking at an error code in it.
   if (!r.ok && r.done) return 0;
   reportAck(c, r);

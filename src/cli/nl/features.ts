@@ -12,7 +12,7 @@ import { Bitset } from '../../ethtool/netlink/bitset';
 import { ETH_SS } from '../../ethtool/netlink/constants';
 import { LEGACY_OFFLOADS, featureMatches, offloadGroups } from '../../ethtool/catalog/offloads';
 import type { JsonValue } from '../json';
-import { NL_FALLBACK, NlCtx, cmdCheck, devOk, getRequest, isDump, replyDev, reportAck, unexpectedParam } from './cmd';
+import { NL_FALLBACK, NlCtx, cmdCheck, devOk, getRequest, isDump, replyDev, replies, reportAck, unexpectedParam } from './cmd';
 import type { Printer } from './print';
 
 /** The global FEATURES string set (ethtool's global_stringset; none when it cannot be had). */
@@ -140,7 +140,7 @@ export function set(c: NlCtx): number {
   let shown = false;
   const changes: Record<string, JsonValue> = {};
   let mismatch = false;
-  for (const reply of r.replies) {
+  for (const reply of replies(c, r)) {
     if (reply.message !== 'FEATURES_SET_REPLY') {
       c.out.err(`warning: unexpected reply message type ${reply.cmd}\n`);
       continue;

@@ -7,7 +7,7 @@
 import type { LinkReply } from '../../ethtool/netlink/rtnl';
 import { RTM } from '../../ethtool/netlink/rtnl';
 import type { RouteNetlink } from '../../ethtool/netlink/rtnl';
-import { NlCtx, isDump, reportAck } from './cmd';
+import { NlCtx, isDump, replies, reportAck } from './cmd';
 
 /** permaddr_reply_cb: one link's line; false for a message it cannot read (exit 2). */
 function printLink(c: NlCtx, dump: boolean, r: LinkReply): boolean {
@@ -46,7 +46,7 @@ export function permaddr(c: NlCtx): number {
   }
   const dump = isDump(c);
   const r = rt.getLink(dump ? null : c.devname);
-  for (const reply of r.replies) if (!printLink(c, dump, reply)) return c.st.exitCode || 1;
+  for (const reply of replies(c, r)) if (!printLink(c, dump, reply)) return c.st.exitCode || 1;
   if (!r.done) reportAck(c, r);
   return r.ok || r.done ? 0 : c.st.exitCode || 1;
 }

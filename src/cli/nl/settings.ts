@@ -26,7 +26,7 @@ import { BIT, HALF_DUPLEX_BITS, LinkModeClass, linkModeClass } from '../../ethto
 import { PORT } from '../../ethtool/constants';
 import type { JsonValue } from '../json';
 import type { Printer } from './print';
-import { NlCtx, NlState, NL_FALLBACK, cmdCheck, isDump, replyDev, reportAck } from './cmd';
+import { NlCtx, NlState, NL_FALLBACK, cmdCheck, isDump, replies, replyDev, reportAck } from './cmd';
 import { Param, bitset, byteStr, charBitset, directU32, directU8, lookup, parse, refused } from './parser';
 import { PORT_NAMES, mdixText, wolText } from '../cmd/settings';
 
@@ -451,7 +451,7 @@ const GETS: readonly UserMessage[] = ['LINKMODES_GET', 'LINKINFO_GET', 'WOL_GET'
  */
 function request(c: NlCtx, msg: UserMessage, cb: (r: Reply) => boolean, hdr: { compact?: boolean } = {}): Result {
   const r = isDump(c) ? c.nl.dump(msg, {}, hdr) : c.nl.get(msg, c.devname, {}, hdr);
-  for (const reply of r.replies) if (!cb(reply)) return r;
+  for (const reply of replies(c, r)) if (!cb(reply)) return r;
   if (!r.done) reportAck(c, r);
   return r;
 }
@@ -503,7 +503,7 @@ function compatLinkmodes(c: NlCtx, attrs: Attrs): number {
   if (cmdCheck(c, 'LINKMODES_GET', false) || cmdCheck(c, 'LINKMODES_SET', false)) return c.st.exitCode || 75;
   const r = c.nl.get('LINKMODES_GET', c.devname, {}, { compact: true });
   let ok = false;
-  for (const reply of r.replies) {
+  for (const reply of replies(c, r)) {
     const ours = reply.attrs.ours;
     if (!(ours instanceof Bitset) || !ours.mask || ours.names !== null) return c.st.exitCode || 75;
     const b = new Bitset(ours.size);

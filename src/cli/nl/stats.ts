@@ -8,12 +8,15 @@ import type { Reply } from '../../ethtool/netlink/client';
 import type { Attrs } from '../../ethtool/netlink/attrs';
 import { Bitset } from '../../ethtool/netlink/bitset';
 import { ETH_SS } from '../../ethtool/netlink/constants';
+import { ETH_SS_COUNT_ETHTOOL } from '../../ethtool/constants';
 import { NlCtx, devOk, getRequest, isDump, replyDev } from './cmd';
 import { Param, parse } from './parser';
 import { bitsetNames } from './bitset-args';
 
 /** A global string set, or none when it cannot be had (ethtool then finds no names). */
 export function globalSet(c: NlCtx, id: number): string[] {
+  // A group newer than ethtool 6.1 (its ETH_SS_COUNT) has no names there: nothing is printed for it.
+  if (id >= ETH_SS_COUNT_ETHTOOL) return [];
   try {
     return c.nl.globalStringSet(id);
   } catch {

@@ -21,7 +21,7 @@ import { openNetlink, NetlinkTransport } from './transport';
 import { Attrs, AttrSet, attrPath, decodeAttrs, defineAttrs } from './attrs';
 import { KERNEL_MESSAGES_BY_ID, UserMessage, userMessage } from './catalog';
 import { ETHTOOL_FLAG, ETHTOOL_GENL_VERSION, ETHTOOL_MCGRP_MONITOR_NAME, GENL_CMD_CAP, GENL_HDRLEN, NLM_F, NLMSG_HDRLEN } from './constants';
-import { NetlinkConnection, ETIMEDOUT } from './conn';
+import { NetlinkConnection, NetlinkTracer, ETIMEDOUT } from './conn';
 import { GenlFamily, familyHas, resolveFamily } from './family';
 import { Extack, NlMessage, buildGenl, genlHeader, parseMessages } from './message';
 import { HeaderFlagsPolicy, headerFlagsPolicy } from './policy';
@@ -89,6 +89,9 @@ export interface OpenOptions {
   /** The transport for route() (NETLINK_ROUTE); default: a new rtnetlink socket. */
   routeTransport?: () => NetlinkTransport;
   timeoutMs?: number;
+  /** Sees the datagrams of the generic netlink socket, and of the route one (ethtool's --debug). */
+  tracer?: NetlinkTracer;
+  routeTracer?: NetlinkTracer;
 }
 
 const EMPTY = defineAttrs('unknown', '', []);
@@ -131,6 +134,7 @@ export class EthtoolNetlink {
   static open(opts: OpenOptions = {}): EthtoolNetlink {
     const transport = opts.transport ?? openNetlink();
     const conn = new NetlinkConnection(transport, opts.timeoutMs);
+    conn.tracer = opts.tracer ?? null;
     try {
       return new EthtoolNetlink(conn, resolveFamily(conn, 'ethtool'), opts);
     } catch (e) {
@@ -286,7 +290,7 @@ export class EthtoolNetlink {
    */
   route(): RouteNetlink {
     if (this.closed) throw Object.assign(new Error('the netlink client is closed'), { errno: EBADF });
-    this.rt ??= RouteNetlink.open(this.opts.routeTransport?.(), this.opts.timeoutMs);
+    this.rt ??= RouteNetlink.open(this.opts.routeTransport?.(), this.opts.timeoutMs, this.opts.routeTracer ?? null);
     return this.rt;
   }
 

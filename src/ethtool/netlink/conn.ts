@@ -35,8 +35,18 @@ export interface Outcome {
   ack: Ack | null;
 }
 
+/**
+ * Sees every datagram a connection sends and receives, as it happens (ethtool's --debug shows
+ * them). `delivered`: how many messages of the current answer were handed on before this one.
+ */
+export interface NetlinkTracer {
+  sent(bytes: Uint8Array): void;
+  received(bytes: Uint8Array, n: number, delivered: number): void;
+}
+
 export class NetlinkConnection {
   readonly writer = new Writer(4096);
+  tracer: NetlinkTracer | null = null;
   private rbuf = new Uint8Array(RECV_BUFFER);
   private seq = 0;
 
@@ -62,11 +72,13 @@ export class NetlinkConnection {
     const seq = dv.getUint32(NLMSGHDR.nlmsg_seq, true);
     const reqFlags = dv.getUint16(NLMSGHDR.nlmsg_flags, true);
     const dump = (reqFlags & NLM_F.DUMP) === NLM_F.DUMP;
+    this.tracer?.sent(msg);
     const sent = this.transport.send(msg);
     if (sent < 0) return socketFailure(sent);
     if (sent !== msg.byteLength) return socketFailure(-EPROTO);
     const deadline = Date.now() + timeoutMs;
     let interrupted = false;
+    let delivered = 0;
     for (;;) {
       const left = Math.max(0, deadline - Date.now());
       const n = this.transport.recv(this.rbuf, left);
@@ -75,6 +87,7 @@ export class NetlinkConnection {
         this.rbuf = new Uint8Array(Math.ceil(n / 4096) * 4096);
         continue;
       }
+      this.tracer?.received(this.rbuf, n, delivered);
       const port = this.transport.portId;
       for (const m of parseMessages(this.rbuf, n)) {
         if (m.seq !== seq || (port !== 0 && m.pid !== port)) continue; // not this request's
@@ -90,6 +103,7 @@ export class NetlinkConnection {
         if (m.type === NLMSG.NOOP) continue;
         if (m.type === NLMSG.OVERRUN) return { ...socketFailure(-EPROTO), interrupted };
         onMessage(m);
+        delivered++;
         // Without NLM_F_ACK a plain (not multi-part) reply ends a do-request.
         if (!dump && !(m.flags & NLM_F.MULTI) && !(reqFlags & NLM_F.ACK)) {
           return { error: 0, source: null, extack: null, end: 'ack', interrupted, ack: null };

@@ -12,7 +12,7 @@
  */
 import { openNetlink, NetlinkTransport } from './transport';
 import { Attrs, decodeAttrs, defineAttrs } from './attrs';
-import { NetlinkConnection } from './conn';
+import { NetlinkConnection, NetlinkTracer } from './conn';
 import { NLM_F, NLMSG_HDRLEN, NLMSGHDR as H } from './constants';
 import type { Extack } from './message';
 import { viewOf } from './tlv';
@@ -60,14 +60,17 @@ export type LinkResult =
     done: boolean;
   };
 
-const RTM_NAMES: Readonly<Record<number, string>> = { 16: 'RTM_NEWLINK', 17: 'RTM_DELLINK', 18: 'RTM_GETLINK' };
+/** The rtnetlink link messages by type (the ones ethtool names). */
+export const RTM_NAMES: Readonly<Record<number, string>> = { 16: 'RTM_NEWLINK', 17: 'RTM_DELLINK', 18: 'RTM_GETLINK', 19: 'RTM_SETLINK' };
 
 export class RouteNetlink {
   constructor(readonly conn: NetlinkConnection) {}
 
   /** A NETLINK_ROUTE socket (or `transport`), NETLINK_EXT_ACK on as ethtool sets it. */
-  static open(transport?: NetlinkTransport, timeoutMs?: number): RouteNetlink {
-    return new RouteNetlink(new NetlinkConnection(transport ?? openNetlink({ protocol: NETLINK_ROUTE }), timeoutMs));
+  static open(transport?: NetlinkTransport, timeoutMs?: number, tracer: NetlinkTracer | null = null): RouteNetlink {
+    const conn = new NetlinkConnection(transport ?? openNetlink({ protocol: NETLINK_ROUTE }), timeoutMs);
+    conn.tracer = tracer;
+    return new RouteNetlink(conn);
   }
 
   /** RTM_GETLINK for `name`, or (null) a dump of every link. */

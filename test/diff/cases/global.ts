@@ -8,6 +8,8 @@ const N16 = 'abcdefghijklmnop';
 const N15 = 'abcdefghijklmno';
 const N127 = 'x'.repeat(127);
 const N128 = 'x'.repeat(128);
+/** Only netlink has messages for --debug to show (the ioctl path prints the command's output alone). */
+const NL = ['netlink'] as const;
 
 export const GLOBAL: Table = {
   family: 'global',
@@ -24,9 +26,9 @@ export const GLOBAL: Table = {
     ['--include-statistics -P va', 0],
     ['-I -I --debug 3 va', 0],
     ['-I', 1],
-    ['--monitor', 1, { err: 'option --monitor not supported' }],
-    ['--monitor va', 1],
-    ['--debug 1 --monitor', 1],
+    ['--monitor', 1, { err: 'option --monitor not supported', columns: ['ioctl'] }], // netlink: test/cli-nl-monitor
+    ['--monitor va', 1, { columns: ['ioctl'] }],
+    ['--debug 1 --monitor', 1, { columns: ['ioctl'] }],
     ['-Z va', 1],
     ['-', 1],
     ['--', 1],
@@ -46,6 +48,14 @@ export const GLOBAL: Table = {
     ['--debug 0xffffffffffffffff -i va', 0],
     ['--debug 18446744073709551616 -i va', 0],
     ['--debug 1 --debug 2 -P va', 0],
+    // --debug 0x2: every netlink datagram summarized on stdout, in order with the output
+    ['--debug 2 -g va', 0, { columns: NL }],
+    ['--debug 2 -k va', 0, { columns: NL }],
+    ['--debug 2 -S va --all-groups', 0, { columns: NL }],
+    ['--debug 2 -K va gro off', 0, { columns: NL }],
+    ['--debug 2 -s va msglvl 1', 75, { columns: NL }],
+    ['--debug 2 -k nosuch0', 1, { columns: NL }],
+    ['--debug 2 -a va', 0, { columns: NL }],
     ['va extra', 1],
     // device-name checks (§1.4), before any ioctl
     [N16, 1, { err: 'netlink interface initialization failed, device name longer than 15 not supported' }],
