@@ -16,9 +16,8 @@
  */
 import type { Out } from '../out';
 import type { NetlinkTracer } from '../../ethtool/netlink/conn';
-import { GENL_ID_CTRL, NLMSG, NLMSGHDR } from '../../ethtool/netlink/constants';
+import { GENL_ID_CTRL, NLMSG, NLMSGHDR, RTM_NAMES } from '../../ethtool/netlink/constants';
 import { KERNEL_MESSAGES_BY_ID, USER_MESSAGES_BY_ID } from '../../ethtool/netlink/catalog';
-import { RTM_NAMES } from '../../ethtool/netlink/rtnl';
 
 /** ethtool's DEBUG_NL_MSGS bit. */
 export const DEBUG_NL_MSGS = 1;

@@ -61,3 +61,6 @@ export const ETHTOOL_FLAG = { COMPACT_BITSETS: 1 << 0, OMIT_REPLY: 1 << 1, STATS
 export { ETH_SS } from '../constants';
 import type { ETH_SS } from '../constants';
 export type EthSsName = keyof typeof ETH_SS;
+
+/** The rtnetlink link messages by type (the ones ethtool names). */
+export const RTM_NAMES: Readonly<Record<number, string>> = { 16: 'RTM_NEWLINK', 17: 'RTM_DELLINK', 18: 'RTM_GETLINK', 19: 'RTM_SETLINK' };

@@ -13,7 +13,7 @@
 import { openNetlink, NetlinkTransport } from './transport';
 import { Attrs, decodeAttrs, defineAttrs } from './attrs';
 import { NetlinkConnection, NetlinkTracer } from './conn';
-import { NLM_F, NLMSG_HDRLEN, NLMSGHDR as H } from './constants';
+import { NLM_F, NLMSG_HDRLEN, NLMSGHDR as H, RTM_NAMES } from './constants';
 import type { Extack } from './message';
 import { viewOf } from './tlv';
 
@@ -60,8 +60,6 @@ export type LinkResult =
     done: boolean;
   };
 
-/** The rtnetlink link messages by type (the ones ethtool names). */
-export const RTM_NAMES: Readonly<Record<number, string>> = { 16: 'RTM_NEWLINK', 17: 'RTM_DELLINK', 18: 'RTM_GETLINK', 19: 'RTM_SETLINK' };
 
 export class RouteNetlink {
   constructor(readonly conn: NetlinkConnection) {}
