@@ -405,15 +405,15 @@ export function getModuleInfo(p: Port): Res<{ type: number; eeprom_len: number }
   return got.ok ? { ok: true, v: { type: got.v.type, eeprom_len: got.v.eeprom_len } } : got;
 }
 
-/** GMODULEEEPROM of `length` bytes at `offset` (an ethtool_eeprom, as GEEPROM). */
-export function getModuleEeprom(p: Port, offset: number, length: number): Res<{ offset: number; data: Uint8Array }> {
+/** GMODULEEEPROM of `length` bytes at `offset` (an ethtool_eeprom, as GEEPROM; `room` as getEeprom's). */
+export function getModuleEeprom(p: Port, offset: number, length: number, room = length): Res<{ offset: number; data: Uint8Array }> {
   const P = S.ethtool_eeprom;
-  const buf = request(P, ETHTOOL.GMODULEEEPROM, length);
+  const buf = request(P, ETHTOOL.GMODULEEEPROM, room);
   encode(P, { offset, len: length }, buf);
   const r = p.ioctl(buf);
   if (r < 0) return fail(-r);
   const d = decode(P, buf) as Record<string, number>;
-  const data = buf.slice(P.flex!.offset, P.flex!.offset + Math.min(d.len, length));
+  const data = buf.slice(P.flex!.offset, P.flex!.offset + Math.min(d.len, room));
   return { ok: true, v: { offset: d.offset, data } };
 }
 
