@@ -28,6 +28,18 @@ test('the committed module images are the ones the builders make', () => {
   }
 });
 
+test("the decoders' %.Nf is C's: exact value, ties to even, inf", () => {
+  const { cfixed } = require('../src/cli/module/sff') as typeof import('../src/cli/module/sff');
+  assert.equal(cfixed(0.125, 2), '0.12'); // toFixed says 0.13
+  assert.equal(cfixed(0.375, 2), '0.38');
+  assert.equal(cfixed(2.5, 0), '2');
+  assert.equal(cfixed(1.005, 2), '1.00'); // 1.00499999999999989…
+  assert.equal(cfixed(9.9995, 3), '9.999'); // 9.99949999…
+  assert.equal(cfixed(-0.0001, 2), '-0.00');
+  assert.equal(cfixed(-Infinity, 2), '-inf');
+  assert.equal(cfixed(36.5 * 1.8 + 32, 2), '97.70');
+});
+
 // ---- differential: ethtool vs ethkit over the shim ------------------------------------------
 
 /** Option lines for every image, on both paths (those one path refuses are compared too). */

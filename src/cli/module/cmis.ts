@@ -224,4 +224,3 @@ export function cmisMapFromBlob(id: Uint8Array): CmisMap {
   return { lower: id, page00: id, page01: cmisPaged(id) ? id.subarray(128) : null, page02: null, page11: [null, null, null, null] };
 }
 
-void LWARN;

@@ -4,7 +4,7 @@
  * 256-byte view ethtool uses: bytes 128..255 are the page's upper half.
  */
 import {
-  Sink, hex2, u16, s16, showIdentifier, showConnector, showEncoding, showAscii, showValueWithUnit, showOui,
+  Sink, hex2, u16, s16, cfixed, showIdentifier, showConnector, showEncoding, showAscii, showValueWithUnit, showOui,
   showRevisionCompliance, showBits, onOff, bias, power, temp, vcc, showThresholds, emptyDiags,
   HALRM, LALRM, HWARN, LWARN, MCURR, ID,
 } from './sff';
@@ -125,7 +125,6 @@ function showWavelengthOrCopper(s: Sink, m: Sff8636Map): void {
   }
 }
 
-import { cfixed } from './sff';
 const cfixedNm = (x: number): string => cfixed(x, 3);
 
 /** [label, lower-memory offset, bit] of the alarm and warning flags, in ethtool's order. */

@@ -222,4 +222,3 @@ export function showSff8472(s: Sink, id: Uint8Array): void {
   showThresholds(s, d);
 }
 
-void LWARN;
