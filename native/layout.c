@@ -36,6 +36,9 @@ int main(void)
 	F(ethtool_eeprom, cmd); F(ethtool_eeprom, magic); F(ethtool_eeprom, offset); F(ethtool_eeprom, len);
 	F(ethtool_eeprom, data);
 
+	S(ethtool_modinfo);
+	F(ethtool_modinfo, cmd); F(ethtool_modinfo, type); F(ethtool_modinfo, eeprom_len); F(ethtool_modinfo, reserved);
+
 	S(ethtool_coalesce);
 	F(ethtool_coalesce, cmd);
 	F(ethtool_coalesce, rx_coalesce_usecs); F(ethtool_coalesce, rx_max_coalesced_frames);

@@ -17,6 +17,7 @@ const cmd = {
   test: () => require('./cmd/test') as typeof import('./cmd/test'),
   dump: () => require('./cmd/dump') as typeof import('./cmd/dump'),
   fec: () => require('./cmd/fec') as typeof import('./cmd/fec'),
+  module: () => require('./cmd/module') as typeof import('./cmd/module'),
   help: () => require('./cmd/help') as typeof import('./cmd/help'),
 };
 
@@ -27,6 +28,7 @@ const nl = {
   stats: () => require('./nl/stats') as typeof import('./nl/stats'),
   fec: () => require('./nl/fec') as typeof import('./nl/fec'),
   module: () => require('./nl/module') as typeof import('./nl/module'),
+  moduleEeprom: () => require('./nl/module-eeprom') as typeof import('./nl/module-eeprom'),
   tunnels: () => require('./nl/tunnels') as typeof import('./nl/tunnels'),
   cable: () => require('./nl/cable') as typeof import('./nl/cable'),
   settings: () => require('./nl/settings') as typeof import('./nl/settings'),
@@ -96,7 +98,11 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ nl: c => nl.params().setChannels(c), names: ['-L', '--set-channels'], run: c => cmd.params().setChannels(c), help: 'Set Channels', synopsis: ['[ rx N ]', '[ tx N ]', '[ other N ]', '[ combined N ]'] }),
   row({ nl: nlTodo, names: ['--show-priv-flags'], noArgs: true, help: 'Query private flags' }),
   row({ nl: nlTodo, names: ['--set-priv-flags'], help: 'Set private flags' }),
-  row({ nl: nlTodo, names: ['-m', '--dump-module-eeprom', '--module-info'], help: 'Query/Decode Module EEPROM information and optical diagnostics if available' }),
+  row({
+    nl: c => nl.moduleEeprom().getmodule(c), names: ['-m', '--dump-module-eeprom', '--module-info'], run: c => cmd.module().getmodule(c),
+    help: 'Query/Decode Module EEPROM information and optical diagnostics if available',
+    synopsis: ['[ raw on|off ]', '[ hex on|off ]', '[ offset N ]', '[ length N ]', '[ page N ]', '[ bank N ]', '[ i2c N ]'],
+  }),
   row({ nl: nlTodo, names: ['--show-eee'], noArgs: true, help: 'Show EEE settings' }),
   row({ nl: nlTodo, names: ['--set-eee'], help: 'Set EEE settings' }),
   row({ names: ['--set-phy-tunable'], help: 'Set PHY tunable' }),

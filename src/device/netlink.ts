@@ -13,6 +13,7 @@ import { ETH_SS } from '../ethtool/constants';
 import { COALESCE, RING, ParamRow } from '../ethtool/catalog/params';
 import type { Coalesce } from '../ethtool/types';
 import { EthtoolError } from './errors';
+import { EepromPageRequest, MODULE_I2C_ADDRESS_LOW, eepromPageAttrs, eepromPageData } from '../ethtool/netlink/module-eeprom';
 
 /** Extended ring parameters (absent: the driver does not report it). */
 export interface RingExtended { rx_buf_len?: number; cqe_size?: number; tx_push?: boolean; tcp_data_split?: 'off' | 'on' }
@@ -59,6 +60,18 @@ export class NicNetlink {
 
   private get(msg: UserMessage, attrs: Attrs = {}, flags = 0): Attrs {
     return this.reply(msg, this.nl.get(msg, this.name, attrs, { flags })).attrs;
+  }
+
+  /**
+   * One page read of the module EEPROM (MODULE_EEPROM_GET): `length` bytes at `offset` of
+   * `page`/`bank` at I2C address `i2c_address` (0x50 by default; 0x51 is SFF-8472's A2h).
+   */
+  moduleEepromPage(req: Partial<EepromPageRequest> & { offset: number; length: number }): Uint8Array {
+    const full: EepromPageRequest = { page: 0, bank: 0, i2c_address: MODULE_I2C_ADDRESS_LOW, ...req };
+    const a = this.get('MODULE_EEPROM_GET', eepromPageAttrs(full));
+    const data = eepromPageData(a, full.length);
+    if (!data) throw new EthtoolError('MODULE_EEPROM_GET', 'module eeprom get', this.name, 61 /* ENODATA */);
+    return data;
   }
 
   /** Does the kernel have this message? (A kernel without it: the ioctl API is all there is.) */

@@ -30,6 +30,7 @@ const WHAT: Partial<Record<Cmd, string>> = {
   GPERMADDR: 'get permanent address', GSSET_INFO: 'get string set info', GFEATURES: 'get features',
   SFEATURES: 'set features', GCHANNELS: 'get channels', SCHANNELS: 'set channels',
   GFECPARAM: 'get FEC settings', SFECPARAM: 'set FEC settings', GFLAGS: 'get offload flags', SFLAGS: 'set offload flags',
+  GMODULEINFO: 'get module EEPROM information', GMODULEEEPROM: 'get module EEPROM data',
 };
 
 
@@ -301,6 +302,20 @@ export class Nic {
     if (offset + len > total) throw new UsageError(`${this.name}: offset & length out of bounds (EEPROM is ${total} bytes)`);
     const r = this.must('GEEPROM', ops.getEeprom(this.port, offset, len));
     return { magic: r.magic, offset: r.offset, data: r.data.slice() };
+  }
+
+  /** The plugged module's EEPROM standard (ETH_MODULE_SFF_*) and length (GMODULEINFO). */
+  moduleInfo(): { type: number; eeprom_len: number } {
+    return this.must('GMODULEINFO', ops.getModuleInfo(this.port));
+  }
+
+  /** Bytes of the module's EEPROM as the ioctl blob lays them out (A0h then A2h, or QSFP pages). */
+  moduleEeprom(offset = 0, length?: number): { type: number; offset: number; data: Uint8Array } {
+    const info = this.moduleInfo();
+    const len = length ?? Math.max(0, info.eeprom_len - offset);
+    if (offset + len > info.eeprom_len) throw new UsageError(`${this.name}: offset & length out of bounds (module EEPROM is ${info.eeprom_len} bytes)`);
+    const r = this.must('GMODULEEEPROM', ops.getModuleEeprom(this.port, offset, len));
+    return { type: info.type, offset: r.offset, data: r.data };
   }
 }
 

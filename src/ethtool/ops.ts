@@ -399,6 +399,24 @@ export function getEeprom(p: Port, offset: number, length: number, room = length
   return { ok: true, v: { magic: d.magic, offset: d.offset, data } };
 }
 
+/** GMODULEINFO: the plugged module's EEPROM layout (ETH_MODULE_SFF_*) and length. */
+export function getModuleInfo(p: Port): Res<{ type: number; eeprom_len: number }> {
+  const got = getStruct<{ type: number; eeprom_len: number }>(p, S.ethtool_modinfo, ETHTOOL.GMODULEINFO);
+  return got.ok ? { ok: true, v: { type: got.v.type, eeprom_len: got.v.eeprom_len } } : got;
+}
+
+/** GMODULEEEPROM of `length` bytes at `offset` (an ethtool_eeprom, as GEEPROM; `room` as getEeprom's). */
+export function getModuleEeprom(p: Port, offset: number, length: number, room = length): Res<{ offset: number; data: Uint8Array }> {
+  const P = S.ethtool_eeprom;
+  const buf = request(P, ETHTOOL.GMODULEEEPROM, room);
+  encode(P, { offset, len: length }, buf);
+  const r = p.ioctl(buf);
+  if (r < 0) return fail(-r);
+  const d = decode(P, buf) as Record<string, number>;
+  const data = buf.slice(P.flex!.offset, P.flex!.offset + Math.min(d.len, room));
+  return { ok: true, v: { offset: d.offset, data } };
+}
+
 /** MAX_ADDR_LEN of <linux/netdevice.h>: the room GPERMADDR gets. */
 export const MAX_ADDR_LEN = 32;
 

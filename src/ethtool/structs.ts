@@ -33,6 +33,10 @@ export const ethtool_eeprom = defineStruct('ethtool_eeprom', [
   ['cmd', 'u32'], ['magic', 'u32'], ['offset', 'u32'], ['len', 'u32'], ['data', 'u8[]'],
 ]);
 
+export const ethtool_modinfo = defineStruct('ethtool_modinfo', [
+  ['cmd', 'u32'], ['type', 'u32'], ['eeprom_len', 'u32'], ['reserved', 'u32[8]'],
+]);
+
 export const ethtool_coalesce = defineStruct('ethtool_coalesce', [
   ['cmd', 'u32'],
   ['rx_coalesce_usecs', 'u32'], ['rx_max_coalesced_frames', 'u32'],
@@ -118,5 +122,5 @@ export const ALL_LAYOUTS = [
   ethtool_coalesce, ethtool_ringparam, ethtool_channels, ethtool_pauseparam, ethtool_gstrings,
   ethtool_sset_info, ethtool_test, ethtool_stats, ethtool_perm_addr, ethtool_get_features_block,
   ethtool_gfeatures, ethtool_set_features_block, ethtool_sfeatures, ethtool_link_settings,
-  ethtool_fecparam,
+  ethtool_fecparam, ethtool_modinfo,
 ];

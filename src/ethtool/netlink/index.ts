@@ -13,3 +13,4 @@ export * from './family';
 export * from './client';
 export * from './policy';
 export * from './rtnl';
+export * from './module-eeprom';

@@ -4,12 +4,12 @@ import { GLOBAL, NETLINK_ONLY, HELP } from './global';
 import { SETTINGS, CHANGE } from './settings';
 import { PAUSE, COALESCE, RING, CHANNELS } from './params';
 import { FEATURES } from './features';
-import { DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE } from './misc';
+import { DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE, MODULE_EEPROM } from './misc';
 
 export const SUITES: Readonly<Record<string, readonly Table[]>> = {
   'diff-global': [GLOBAL, NETLINK_ONLY, HELP],
   'diff-settings': [SETTINGS, CHANGE],
   'diff-params': [PAUSE, COALESCE, RING, CHANNELS],
   'diff-features': [FEATURES],
-  'diff-misc': [DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE],
+  'diff-misc': [DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE, MODULE_EEPROM],
 };

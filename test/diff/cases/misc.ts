@@ -121,6 +121,32 @@ export const FEC: Table = {
   ],
 };
 
+/** -m on devices without a module (the decoders run over emulated modules in test/module-eeprom.test.ts). */
+export const MODULE_EEPROM: Table = {
+  family: '-m',
+  rows: [
+    ['-m eth0', 1, { err: 'Cannot get module EEPROM information: Operation not supported', nlErr: 'netlink error: Operation not supported' }],
+    ['-m va', 1],
+    ['--module-info tp0', 1],
+    ['--dump-module-eeprom tn0', 1],
+    ['-m nosuch0', 1, { err: 'Cannot get module EEPROM information: No such device' }],
+    ['-m va hex on', 1, { nlErr: 'Cannot get module EEPROM information' }],
+    ['-m va raw on', 1],
+    ['-m va hex on raw on', 1],
+    ['-m va offset 16 length 32', 1],
+    ['-m va page 3', 1, { err: 'bad command line argument(s)' }],
+    ['-m va length 200', 1],
+    ['-m va offset 300', 1],
+    ['-m va bank 1 page 0x11', 1],
+    ['-m va i2c 0x51', 1],
+    ['-m va offset', 1],
+    ['-m va hex x', 1],
+    ['-m va offset -1', 1],
+    ['-m *', 1],
+    ['--json -m va', 1, { columns: NL, nlExit: 1 }],
+  ],
+};
+
 export const MODULE: Table = {
   family: '--show-module/--set-module',
   rows: [
