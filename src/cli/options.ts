@@ -18,6 +18,8 @@ const cmd = {
   dump: () => require('./cmd/dump') as typeof import('./cmd/dump'),
   fec: () => require('./cmd/fec') as typeof import('./cmd/fec'),
   help: () => require('./cmd/help') as typeof import('./cmd/help'),
+  privflags: () => require('./cmd/privflags') as typeof import('./cmd/privflags'),
+  tsinfo: () => require('./cmd/tsinfo') as typeof import('./cmd/tsinfo'),
 };
 
 /** The netlink command modules, each loaded on first use. */
@@ -31,6 +33,8 @@ const nl = {
   cable: () => require('./nl/cable') as typeof import('./nl/cable'),
   settings: () => require('./nl/settings') as typeof import('./nl/settings'),
   permaddr: () => require('./nl/permaddr') as typeof import('./nl/permaddr'),
+  privflags: () => require('./nl/privflags') as typeof import('./nl/privflags'),
+  tsinfo: () => require('./nl/tsinfo') as typeof import('./nl/tsinfo'),
 };
 
 export interface OptionRow extends CommandInfo {
@@ -85,7 +89,7 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ names: ['--phy-statistics'], run: c => cmd.stats().phy(c), noArgs: true, help: 'Show phy statistics' }),
   row({ names: ['-n', '-u', '--show-nfc', '--show-ntuple'], help: 'Show Rx network flow classification options or rules' }),
   row({ names: ['-N', '-U', '--config-nfc', '--config-ntuple'], help: 'Configure Rx network flow classification options or rules' }),
-  row({ nl: nlTodo, names: ['-T', '--show-time-stamping'], noArgs: true, help: 'Show time stamping capabilities' }),
+  row({ nl: c => nl.tsinfo().show(c), names: ['-T', '--show-time-stamping'], run: c => cmd.tsinfo().show(c), noArgs: true, help: 'Show time stamping capabilities' }),
   row({ names: ['-x', '--show-rxfh-indir', '--show-rxfh'], help: 'Show Rx flow hash indirection table and/or RSS hash key' }),
   row({ names: ['-X', '--set-rxfh-indir', '--rxfh'], help: 'Set Rx flow hash indirection table and/or RSS hash key' }),
   row({ names: ['-f', '--flash'], help: 'Flash firmware image from the specified file to a region on the device' }),
@@ -94,8 +98,8 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ names: ['-W', '--set-dump'], help: 'Set dump flag of the device' }),
   row({ nl: c => nl.params().showChannels(c), names: ['-l', '--show-channels'], run: c => cmd.params().showChannels(c), noArgs: true, help: 'Query Channels' }),
   row({ nl: c => nl.params().setChannels(c), names: ['-L', '--set-channels'], run: c => cmd.params().setChannels(c), help: 'Set Channels', synopsis: ['[ rx N ]', '[ tx N ]', '[ other N ]', '[ combined N ]'] }),
-  row({ nl: nlTodo, names: ['--show-priv-flags'], noArgs: true, help: 'Query private flags' }),
-  row({ nl: nlTodo, names: ['--set-priv-flags'], help: 'Set private flags' }),
+  row({ nl: c => nl.privflags().show(c), names: ['--show-priv-flags'], run: c => cmd.privflags().show(c), noArgs: true, help: 'Query private flags' }),
+  row({ nl: c => nl.privflags().set(c), names: ['--set-priv-flags'], run: c => cmd.privflags().set(c), synopsis: ['FLAG on|off ...'], help: 'Set private flags' }),
   row({ nl: nlTodo, names: ['-m', '--dump-module-eeprom', '--module-info'], help: 'Query/Decode Module EEPROM information and optical diagnostics if available' }),
   row({ nl: nlTodo, names: ['--show-eee'], noArgs: true, help: 'Show EEE settings' }),
   row({ nl: nlTodo, names: ['--set-eee'], help: 'Set EEE settings' }),
