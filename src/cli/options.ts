@@ -20,6 +20,7 @@ const cmd = {
   help: () => require('./cmd/help') as typeof import('./cmd/help'),
   privflags: () => require('./cmd/privflags') as typeof import('./cmd/privflags'),
   tsinfo: () => require('./cmd/tsinfo') as typeof import('./cmd/tsinfo'),
+  eee: () => require('./cmd/eee') as typeof import('./cmd/eee'),
 };
 
 /** The netlink command modules, each loaded on first use. */
@@ -35,6 +36,7 @@ const nl = {
   permaddr: () => require('./nl/permaddr') as typeof import('./nl/permaddr'),
   privflags: () => require('./nl/privflags') as typeof import('./nl/privflags'),
   tsinfo: () => require('./nl/tsinfo') as typeof import('./nl/tsinfo'),
+  eee: () => require('./nl/eee') as typeof import('./nl/eee'),
 };
 
 export interface OptionRow extends CommandInfo {
@@ -101,8 +103,8 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ nl: c => nl.privflags().show(c), names: ['--show-priv-flags'], run: c => cmd.privflags().show(c), noArgs: true, help: 'Query private flags' }),
   row({ nl: c => nl.privflags().set(c), names: ['--set-priv-flags'], run: c => cmd.privflags().set(c), synopsis: ['FLAG on|off ...'], help: 'Set private flags' }),
   row({ nl: nlTodo, names: ['-m', '--dump-module-eeprom', '--module-info'], help: 'Query/Decode Module EEPROM information and optical diagnostics if available' }),
-  row({ nl: nlTodo, names: ['--show-eee'], noArgs: true, help: 'Show EEE settings' }),
-  row({ nl: nlTodo, names: ['--set-eee'], help: 'Set EEE settings' }),
+  row({ nl: c => nl.eee().show(c), names: ['--show-eee'], run: c => cmd.eee().show(c), noArgs: true, help: 'Show EEE settings' }),
+  row({ nl: c => nl.eee().set(c), names: ['--set-eee'], run: c => cmd.eee().set(c), synopsis: ['[ eee on|off ]', '[ tx-lpi on|off ]', '[ tx-timer %d ]', '[ advertise %x ]'], help: 'Set EEE settings' }),
   row({ names: ['--set-phy-tunable'], help: 'Set PHY tunable' }),
   row({ names: ['--get-phy-tunable'], help: 'Get PHY tunable' }),
   row({ names: ['--get-tunable'], help: 'Get tunable' }),
