@@ -14,6 +14,7 @@ import { EthtoolError, UsageError } from './errors';
 import type {
   DriverInfo, Ring, RingChange, Channels, ChannelsChange, Pause, Coalesce, LinkSettings,
   LinkSettingsChange, WolInfo, FeatureState, LegacyOffloadName, SelfTestMode, SelfTestResult, FecParam,
+  TsInfo, Eee, EeeChange,
 } from '../ethtool/types';
 
 type Cmd = keyof typeof ETHTOOL;
@@ -29,6 +30,8 @@ const WHAT: Partial<Record<Cmd, string>> = {
   TEST: 'self-test', GSTRINGS: 'get strings', PHYS_ID: 'identify (LED blink)', GSTATS: 'get statistics',
   GPERMADDR: 'get permanent address', GSSET_INFO: 'get string set info', GFEATURES: 'get features',
   SFEATURES: 'set features', GCHANNELS: 'get channels', SCHANNELS: 'set channels',
+  GPFLAGS: 'get private flags', SPFLAGS: 'set private flags', GET_TS_INFO: 'get time stamping info',
+  GEEE: 'get EEE settings', SEEE: 'set EEE settings',
   GFECPARAM: 'get FEC settings', SFECPARAM: 'set FEC settings', GFLAGS: 'get offload flags', SFLAGS: 'set offload flags',
 };
 
@@ -157,6 +160,40 @@ export class Nic {
   fec(): FecParam {
     const { reserved: _r, ...f } = this.get<FecParam & { reserved: number }>(S.ethtool_fecparam, 'GFECPARAM');
     return f;
+  }
+
+  // ---- private flags, time stamping, EEE ------------------------------------------------
+
+  /** The driver's private flags by name (GPFLAGS covers the first 32). */
+  privFlags(): Record<string, boolean> {
+    const names = this.strings(ETH_SS.PRIV_FLAGS).slice(0, 32);
+    const data = this.value('GPFLAGS');
+    return Object.fromEntries(names.map((n, i) => [n, ((data >>> i) & 1) === 1]));
+  }
+
+  /** Change the named private flags, the others as they are: GPFLAGS then SPFLAGS. */
+  setPrivFlags(change: Readonly<Record<string, boolean>>): void {
+    const names = this.strings(ETH_SS.PRIV_FLAGS).slice(0, 32);
+    let data = this.value('GPFLAGS');
+    for (const [name, on] of Object.entries(change)) {
+      const i = names.indexOf(name);
+      if (i < 0) throw new UsageError(`${this.name} has no private flag '${name}'`);
+      data = on ? data | (1 << i) : data & ~(1 << i);
+    }
+    this.value('SPFLAGS', data >>> 0);
+  }
+
+  tsInfo(): TsInfo {
+    const { tx_reserved: _t, rx_reserved: _r, ...t } = this.get<TsInfo & { tx_reserved: number[]; rx_reserved: number[] }>(S.ethtool_ts_info, 'GET_TS_INFO');
+    return t;
+  }
+
+  eee(): Eee {
+    const { reserved: _r, ...e } = this.get<Eee & { reserved: number[] }>(S.ethtool_eee, 'GEEE');
+    return e;
+  }
+  setEee(change: EeeChange, current: Eee = this.eee()): void {
+    this.set(S.ethtool_eee, 'SEEE', current, change);
   }
 
   // ---- message level, wake-on-lan --------------------------------------------------------

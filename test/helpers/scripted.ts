@@ -58,6 +58,8 @@ export const LAYOUT_OF: Readonly<Record<number, StructLayout>> = (() => {
   set(S.ethtool_channels, 'GCHANNELS', 'SCHANNELS');
   set(S.ethtool_link_settings, 'GLINKSETTINGS', 'SLINKSETTINGS');
   set(S.ethtool_fecparam, 'GFECPARAM', 'SFECPARAM');
+  set(S.ethtool_ts_info, 'GET_TS_INFO');
+  set(S.ethtool_eee, 'GEEE', 'SEEE');
   return m;
 })();
 
