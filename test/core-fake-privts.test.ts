@@ -67,3 +67,10 @@ test('setEee: GEEE, then SEEE with the whole struct as read and the change over 
     { cmd: 'SEEE', bytes: structBytes(S.ethtool_eee, 'SEEE', { ...EEE, eee_enabled: 0, tx_lpi_timer: 250 }) },
   ], nic => nic.setEee({ eee_enabled: 0, tx_lpi_timer: 250 }));
 });
+
+test('reset: ETHTOOL_RESET with the flags, the answer is what was not reset', () => {
+  const left = run([
+    { cmd: 'RESET', bytes: structBytes(S.ethtool_value, 'RESET', { data: 0xffff }), reply: { data: 0x0100 } },
+  ], nic => nic.reset(0xffff));
+  assert.equal(left, 0x0100);
+});

@@ -21,6 +21,7 @@ const cmd = {
   privflags: () => require('./cmd/privflags') as typeof import('./cmd/privflags'),
   tsinfo: () => require('./cmd/tsinfo') as typeof import('./cmd/tsinfo'),
   eee: () => require('./cmd/eee') as typeof import('./cmd/eee'),
+  reset: () => require('./cmd/reset') as typeof import('./cmd/reset'),
 };
 
 /** The netlink command modules, each loaded on first use. */
@@ -109,7 +110,7 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ names: ['--get-phy-tunable'], help: 'Get PHY tunable' }),
   row({ names: ['--get-tunable'], help: 'Get tunable' }),
   row({ names: ['--set-tunable'], help: 'Set tunable' }),
-  row({ names: ['--reset'], help: 'Reset components' }),
+  row({ names: ['--reset'], run: c => cmd.reset().reset(c), synopsis: ['[ flags %x ]', '[ mgmt ] [ mgmt-shared ] [ irq ] [ irq-shared ] [ dma ] [ dma-shared ] [ filter ] [ filter-shared ]', '[ offload ] [ offload-shared ] [ mac ] [ mac-shared ] [ phy ] [ phy-shared ] [ ram ] [ ram-shared ]', '[ ap ] [ ap-shared ] [ dedicated ] [ all ]'], help: 'Reset components' }),
   row({ nl: c => nl.fec().show(c), names: ['--show-fec'], run: c => cmd.fec().show(c), noArgs: true, help: 'Show FEC settings' }),
   row({ nl: c => nl.fec().set(c), names: ['--set-fec'], run: c => cmd.fec().set(c), help: 'Set FEC settings', synopsis: ['[ encoding auto|off|rs|baser|llrs [...]]'] }),
   row({ names: ['-Q', '--per-queue'], help: 'Apply per-queue command.' }),

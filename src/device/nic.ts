@@ -31,7 +31,7 @@ const WHAT: Partial<Record<Cmd, string>> = {
   GPERMADDR: 'get permanent address', GSSET_INFO: 'get string set info', GFEATURES: 'get features',
   SFEATURES: 'set features', GCHANNELS: 'get channels', SCHANNELS: 'set channels',
   GPFLAGS: 'get private flags', SPFLAGS: 'set private flags', GET_TS_INFO: 'get time stamping info',
-  GEEE: 'get EEE settings', SEEE: 'set EEE settings',
+  RESET: 'reset components', GEEE: 'get EEE settings', SEEE: 'set EEE settings',
   GFECPARAM: 'get FEC settings', SFECPARAM: 'set FEC settings', GFLAGS: 'get offload flags', SFLAGS: 'set offload flags',
 };
 
@@ -195,6 +195,9 @@ export class Nic {
   setEee(change: EeeChange, current: Eee = this.eee()): void {
     this.set(S.ethtool_eee, 'SEEE', current, change);
   }
+
+  /** ETHTOOL_RESET of the components in `flags`: the bits the driver did not reset. */
+  reset(flags: number): number { return this.value('RESET', flags >>> 0); }
 
   // ---- message level, wake-on-lan --------------------------------------------------------
 

@@ -75,3 +75,27 @@ export const EEE: Table = {
     ['--set-eee', 1],
   ],
 };
+
+export const RESET: Table = {
+  family: '--reset',
+  rows: [
+    ['--reset va all', 1, { out: 'ETHTOOL_RESET 0xffffffff', err: 'Cannot issue ETHTOOL_RESET: Operation not supported' }],
+    ['--reset va mac phy-shared dedicated', 1],
+    ['--reset va ap-shared ram irq-shared', 1],
+    ['--reset va flags 0x30', 1],
+    ['--reset va flags 010', 1],
+    ['--reset va flags 5x', 1],
+    ['--reset va flags -1', 1],
+    ['--reset va flags 0x1ffffffff', 1],
+    ['--reset va flags 0', 1, { err: 'bad command line argument(s)' }],
+    ['--reset va flags abc', 1],
+    ['--reset va flags', 1],
+    ['--reset va macx', 1],
+    ['--reset va mac-sharedx', 1],
+    ['--reset va', 1],
+    ['--reset tp0 dma', 1],
+    ['--reset tn0 filter offload', 1],
+    ['--reset nosuch0 irq', 1, { err: 'No such device' }],
+    ['--reset', 1],
+  ],
+};
