@@ -116,5 +116,8 @@ int main(void)
 	F(ethtool_eee, cmd); F(ethtool_eee, supported); F(ethtool_eee, advertised); F(ethtool_eee, lp_advertised);
 	F(ethtool_eee, eee_active); F(ethtool_eee, eee_enabled); F(ethtool_eee, tx_lpi_enabled);
 	F(ethtool_eee, tx_lpi_timer); F(ethtool_eee, reserved);
+	S(ethtool_tunable);
+	F(ethtool_tunable, cmd); F(ethtool_tunable, id); F(ethtool_tunable, type_id); F(ethtool_tunable, len);
+	F(ethtool_tunable, data);
 	return 0;
 }

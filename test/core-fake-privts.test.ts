@@ -74,3 +74,16 @@ test('reset: ETHTOOL_RESET with the flags, the answer is what was not reset', ()
   ], nic => nic.reset(0xffff));
   assert.equal(left, 0x0100);
 });
+
+test('tunable: GTUNABLE with id, type and length, the value after the 16-byte header', () => {
+  assert.equal(S.ethtool_tunable.size, 16);
+  const bytes = structBytes(S.ethtool_tunable, 'GTUNABLE', { id: 1, type_id: 3, len: 4 }, 4);
+  const data = new Uint8Array([0x00, 0x01, 0, 0]);
+  const v = run([{ cmd: 'GTUNABLE', bytes, data }], nic => nic.tunable(1, 3, 4));
+  assert.equal(v, 256n);
+});
+
+test('setTunable: STUNABLE carries a u16 in two bytes', () => {
+  const bytes = structBytes(S.ethtool_tunable, 'STUNABLE', { id: 3, type_id: 2, len: 2 }, new Uint8Array([0x34, 0x12]));
+  run([{ cmd: 'STUNABLE', bytes }], nic => nic.setTunable(3, 2, 2, 0x1234n));
+});

@@ -22,6 +22,7 @@ const cmd = {
   tsinfo: () => require('./cmd/tsinfo') as typeof import('./cmd/tsinfo'),
   eee: () => require('./cmd/eee') as typeof import('./cmd/eee'),
   reset: () => require('./cmd/reset') as typeof import('./cmd/reset'),
+  tunable: () => require('./cmd/tunable') as typeof import('./cmd/tunable'),
 };
 
 /** The netlink command modules, each loaded on first use. */
@@ -108,8 +109,8 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ nl: c => nl.eee().set(c), names: ['--set-eee'], run: c => cmd.eee().set(c), synopsis: ['[ eee on|off ]', '[ tx-lpi on|off ]', '[ tx-timer %d ]', '[ advertise %x ]'], help: 'Set EEE settings' }),
   row({ names: ['--set-phy-tunable'], help: 'Set PHY tunable' }),
   row({ names: ['--get-phy-tunable'], help: 'Get PHY tunable' }),
-  row({ names: ['--get-tunable'], help: 'Get tunable' }),
-  row({ names: ['--set-tunable'], help: 'Set tunable' }),
+  row({ names: ['--get-tunable'], run: c => cmd.tunable().get(c), synopsis: ['[ rx-copybreak ] [ tx-copybreak ] [ tx-buf-size ] [ pfc-prevention-tout ]'], help: 'Get tunable' }),
+  row({ names: ['--set-tunable'], run: c => cmd.tunable().set(c), synopsis: ['[ rx-copybreak N ] [ tx-copybreak N ] [ tx-buf-size N ] [ pfc-prevention-tout N ]'], help: 'Set tunable' }),
   row({ names: ['--reset'], run: c => cmd.reset().reset(c), synopsis: ['[ flags %x ]', '[ mgmt ] [ mgmt-shared ] [ irq ] [ irq-shared ] [ dma ] [ dma-shared ] [ filter ] [ filter-shared ]', '[ offload ] [ offload-shared ] [ mac ] [ mac-shared ] [ phy ] [ phy-shared ] [ ram ] [ ram-shared ]', '[ ap ] [ ap-shared ] [ dedicated ] [ all ]'], help: 'Reset components' }),
   row({ nl: c => nl.fec().show(c), names: ['--show-fec'], run: c => cmd.fec().show(c), noArgs: true, help: 'Show FEC settings' }),
   row({ nl: c => nl.fec().set(c), names: ['--set-fec'], run: c => cmd.fec().set(c), help: 'Set FEC settings', synopsis: ['[ encoding auto|off|rs|baser|llrs [...]]'] }),

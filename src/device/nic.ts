@@ -31,7 +31,8 @@ const WHAT: Partial<Record<Cmd, string>> = {
   GPERMADDR: 'get permanent address', GSSET_INFO: 'get string set info', GFEATURES: 'get features',
   SFEATURES: 'set features', GCHANNELS: 'get channels', SCHANNELS: 'set channels',
   GPFLAGS: 'get private flags', SPFLAGS: 'set private flags', GET_TS_INFO: 'get time stamping info',
-  RESET: 'reset components', GEEE: 'get EEE settings', SEEE: 'set EEE settings',
+  RESET: 'reset components', GTUNABLE: 'get tunable', STUNABLE: 'set tunable',
+  PHY_GTUNABLE: 'get PHY tunable', PHY_STUNABLE: 'set PHY tunable', GEEE: 'get EEE settings', SEEE: 'set EEE settings',
   GFECPARAM: 'get FEC settings', SFECPARAM: 'set FEC settings', GFLAGS: 'get offload flags', SFLAGS: 'set offload flags',
 };
 
@@ -194,6 +195,16 @@ export class Nic {
   }
   setEee(change: EeeChange, current: Eee = this.eee()): void {
     this.set(S.ethtool_eee, 'SEEE', current, change);
+  }
+
+  /** A tunable (ETHTOOL_TUNABLE_* type `typeId`, `len` bytes) by id: GTUNABLE, or PHY_GTUNABLE with `phy`. */
+  tunable(id: number, typeId: number, len: number, phy = false): bigint | null {
+    const cmd: Cmd = phy ? 'PHY_GTUNABLE' : 'GTUNABLE';
+    return this.must(cmd, ops.getTunable(this.port, ETHTOOL[cmd], id, typeId, len)).value;
+  }
+  setTunable(id: number, typeId: number, len: number, value: bigint, phy = false): void {
+    const cmd: Cmd = phy ? 'PHY_STUNABLE' : 'STUNABLE';
+    this.done(cmd, ops.setTunable(this.port, ETHTOOL[cmd], id, typeId, len, value));
   }
 
   /** ETHTOOL_RESET of the components in `flags`: the bits the driver did not reset. */

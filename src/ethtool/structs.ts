@@ -123,11 +123,16 @@ export const ethtool_eee = defineStruct('ethtool_eee', [
   ['reserved', 'u32[2]'],
 ]);
 
+/** The value follows the header (the kernel's `void *data[]`: offset 16, `len` bytes). */
+export const ethtool_tunable = defineStruct('ethtool_tunable', [
+  ['cmd', 'u32'], ['id', 'u32'], ['type_id', 'u32'], ['len', 'u32'], ['data', 'u8[]'],
+]);
+
 /** Every layout, for the native probe comparison. */
 export const ALL_LAYOUTS = [
   ethtool_cmd, ethtool_drvinfo, ethtool_wolinfo, ethtool_value, ethtool_regs, ethtool_eeprom,
   ethtool_coalesce, ethtool_ringparam, ethtool_channels, ethtool_pauseparam, ethtool_gstrings,
   ethtool_sset_info, ethtool_test, ethtool_stats, ethtool_perm_addr, ethtool_get_features_block,
   ethtool_gfeatures, ethtool_set_features_block, ethtool_sfeatures, ethtool_link_settings,
-  ethtool_fecparam, ethtool_ts_info, ethtool_eee,
+  ethtool_fecparam, ethtool_ts_info, ethtool_eee, ethtool_tunable,
 ];

@@ -60,6 +60,7 @@ export const LAYOUT_OF: Readonly<Record<number, StructLayout>> = (() => {
   set(S.ethtool_fecparam, 'GFECPARAM', 'SFECPARAM');
   set(S.ethtool_ts_info, 'GET_TS_INFO');
   set(S.ethtool_eee, 'GEEE', 'SEEE');
+  set(S.ethtool_tunable, 'GTUNABLE', 'STUNABLE', 'PHY_GTUNABLE', 'PHY_STUNABLE');
   return m;
 })();
 

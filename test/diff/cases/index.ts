@@ -5,7 +5,7 @@ import { SETTINGS, CHANGE } from './settings';
 import { PAUSE, COALESCE, RING, CHANNELS } from './params';
 import { FEATURES } from './features';
 import { DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE } from './misc';
-import { PRIVFLAGS, TSINFO, EEE, RESET } from './privts';
+import { PRIVFLAGS, TSINFO, EEE, RESET, TUNABLE } from './privts';
 
 export const SUITES: Readonly<Record<string, readonly Table[]>> = {
   'diff-global': [GLOBAL, NETLINK_ONLY, HELP],
@@ -13,5 +13,5 @@ export const SUITES: Readonly<Record<string, readonly Table[]>> = {
   'diff-params': [PAUSE, COALESCE, RING, CHANNELS],
   'diff-features': [FEATURES],
   'diff-misc': [DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE],
-  'diff-privts': [PRIVFLAGS, TSINFO, EEE, RESET],
+  'diff-privts': [PRIVFLAGS, TSINFO, EEE, RESET, TUNABLE],
 };

@@ -99,3 +99,33 @@ export const RESET: Table = {
     ['--reset', 1],
   ],
 };
+
+export const TUNABLE: Table = {
+  family: '--get-tunable/--set-tunable',
+  rows: [
+    ['--get-tunable va rx-copybreak', 255, { err: 'rx-copybreak: Cannot get tunable' }],
+    ['--get-tunable eth0 rx-copybreak', 255],
+    ['--get-tunable eth0 tx-copybreak', 255],
+    ['--get-tunable va tx-buf-size', 255],
+    ['--get-tunable va pfc-prevention-tout', 255],
+    ['--get-tunable tp0 tx-copybreak', 255],
+    ['--get-tunable tn0 rx-copybreak tx-copybreak', 255],
+    ['--get-tunable va tx-copybreak-buf-size', 1, { err: 'bad command line argument(s)' }],
+    ['--get-tunable va bogus', 1],
+    ['--get-tunable va', 1],
+    ['--get-tunable nosuch0 rx-copybreak', 255],
+    ['--get-tunable', 1],
+    ['--set-tunable va rx-copybreak 256', 255, { err: 'rx-copybreak: Operation not supported' }],
+    ['--set-tunable va pfc-prevention-tout 100 rx-copybreak 5', 255],
+    ['--set-tunable va pfc-prevention-tout 65535', 255],
+    ['--set-tunable va pfc-prevention-tout 65536', 1],
+    ['--set-tunable va rx-copybreak 4294967296', 1],
+    ['--set-tunable va rx-copybreak -1', 1],
+    ['--set-tunable va rx-copybreak', 1],
+    ['--set-tunable va bogus 1', 1],
+    ['--set-tunable va', 1],
+    ['--set-tunable tp0 tx-buf-size 4096', 255],
+    ['--set-tunable nosuch0 rx-copybreak 1', 255],
+    ['--set-tunable', 1],
+  ],
+};
