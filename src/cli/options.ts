@@ -108,7 +108,7 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ nl: c => nl.eee().show(c), names: ['--show-eee'], run: c => cmd.eee().show(c), noArgs: true, help: 'Show EEE settings' }),
   row({ nl: c => nl.eee().set(c), names: ['--set-eee'], run: c => cmd.eee().set(c), synopsis: ['[ eee on|off ]', '[ tx-lpi on|off ]', '[ tx-timer %d ]', '[ advertise %x ]'], help: 'Set EEE settings' }),
   row({ names: ['--set-phy-tunable'], help: 'Set PHY tunable' }),
-  row({ names: ['--get-phy-tunable'], help: 'Get PHY tunable' }),
+  row({ names: ['--get-phy-tunable'], run: c => cmd.tunable().getPhy(c), synopsis: ['[ downshift ] [ fast-link-down ] [ energy-detect-power-down ]'], help: 'Get PHY tunable' }),
   row({ names: ['--get-tunable'], run: c => cmd.tunable().get(c), synopsis: ['[ rx-copybreak ] [ tx-copybreak ] [ tx-buf-size ] [ pfc-prevention-tout ]'], help: 'Get tunable' }),
   row({ names: ['--set-tunable'], run: c => cmd.tunable().set(c), synopsis: ['[ rx-copybreak N ] [ tx-copybreak N ] [ tx-buf-size N ] [ pfc-prevention-tout N ]'], help: 'Set tunable' }),
   row({ names: ['--reset'], run: c => cmd.reset().reset(c), synopsis: ['[ flags %x ]', '[ mgmt ] [ mgmt-shared ] [ irq ] [ irq-shared ] [ dma ] [ dma-shared ] [ filter ] [ filter-shared ]', '[ offload ] [ offload-shared ] [ mac ] [ mac-shared ] [ phy ] [ phy-shared ] [ ram ] [ ram-shared ]', '[ ap ] [ ap-shared ] [ dedicated ] [ all ]'], help: 'Reset components' }),

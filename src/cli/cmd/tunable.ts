@@ -73,3 +73,43 @@ export function set(ctx: Ctx): number {
   ctx.out.object({ ifname: ctx.devname, tunables: Object.fromEntries(wanted) });
   return 0;
 }
+
+/** enum phy_tunable_id, and the values that mean on / off. */
+const PHY_DOWNSHIFT = 1, PHY_FAST_LINK_DOWN = 2, PHY_EDPD = 3;
+const FAST_LINK_DOWN_ON = 0, FAST_LINK_DOWN_OFF = 0xff;
+const EDPD_DISABLE = 0, EDPD_NO_TX = 0xfffe;
+
+/** --get-phy-tunable NAME (words after the name are not looked at): PHY_GTUNABLE, 87 on failure. */
+export function getPhy(ctx: Ctx): number {
+  if (ctx.args.length < 1) return badArgs(ctx.out);
+  const which = ctx.args[0];
+  const ask = (id: number, type: number, len: number, what: string): number | null => {
+    const r = ops.getTunable(ctx.dev, ETHTOOL.PHY_GTUNABLE, id, type, len);
+    if (r.ok) return Number(r.v.value ?? 0n);
+    ctx.out.perror(what, r.errno);
+    return null;
+  };
+  let text: string;
+  let json: Record<string, JsonValue>;
+  if (which === 'downshift') {
+    const n = ask(PHY_DOWNSHIFT, 1, 1, 'Cannot Get PHY downshift count');
+    if (n === null) return 87;
+    text = n ? `Downshift count: ${n}\n` : 'Downshift disabled\n';
+    json = { downshift: n !== 0, count: n };
+  } else if (which === 'fast-link-down') {
+    const n = ask(PHY_FAST_LINK_DOWN, 1, 1, 'Cannot Get PHY Fast Link Down value');
+    if (n === null) return 87;
+    text = n === FAST_LINK_DOWN_ON ? 'Fast Link Down enabled\n' : n === FAST_LINK_DOWN_OFF ? 'Fast Link Down disabled\n' : `Fast Link Down enabled, ${n} msecs\n`;
+    json = { 'fast-link-down': n !== FAST_LINK_DOWN_OFF, msecs: n === FAST_LINK_DOWN_ON || n === FAST_LINK_DOWN_OFF ? null : n };
+  } else if (which === 'energy-detect-power-down') {
+    const n = ask(PHY_EDPD, 2, 2, 'Cannot Get PHY Energy Detect Power Down value');
+    if (n === null) return 87;
+    text = n === EDPD_DISABLE ? 'Energy Detect Power Down: disabled\n' : n === EDPD_NO_TX ? 'Energy Detect Power Down: enabled, TX disabled\n' : `Energy Detect Power Down: enabled, TX ${n} msecs\n`;
+    json = { 'energy-detect-power-down': n !== EDPD_DISABLE, msecs: n === EDPD_DISABLE || n === EDPD_NO_TX ? null : n };
+  } else {
+    return badArgs(ctx.out);
+  }
+  ctx.out.print(text);
+  ctx.out.object({ ifname: ctx.devname, ...json });
+  return 0;
+}
