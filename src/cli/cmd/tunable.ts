@@ -32,10 +32,8 @@ export function get(ctx: Ctx): number {
   const values: Record<string, JsonValue> = {};
   for (const arg of ctx.args) {
     const k = TUNABLES.find(x => x.name === arg);
-    if (!k) {
-      ctx.out.object({ ifname: ctx.devname, tunables: values });
-      return badArgs(ctx.out);
-    }
+    // ethtool has printed the names before it; JSON mode has no partial document.
+    if (!k) return badArgs(ctx.out);
     const r = ops.getTunable(ctx.dev, ETHTOOL.GTUNABLE, k.id, k.type, k.size);
     if (!r.ok) {
       ctx.out.err(`${k.name}: Cannot get tunable\n`);
