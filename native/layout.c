@@ -111,5 +111,16 @@ int main(void)
 
 	S(ethtool_fecparam);
 	F(ethtool_fecparam, cmd); F(ethtool_fecparam, active_fec); F(ethtool_fecparam, fec); F(ethtool_fecparam, reserved);
+	S(ethtool_ts_info);
+	F(ethtool_ts_info, cmd); F(ethtool_ts_info, so_timestamping); F(ethtool_ts_info, phc_index);
+	F(ethtool_ts_info, tx_types); F(ethtool_ts_info, tx_reserved); F(ethtool_ts_info, rx_filters);
+	F(ethtool_ts_info, rx_reserved);
+	S(ethtool_eee);
+	F(ethtool_eee, cmd); F(ethtool_eee, supported); F(ethtool_eee, advertised); F(ethtool_eee, lp_advertised);
+	F(ethtool_eee, eee_active); F(ethtool_eee, eee_enabled); F(ethtool_eee, tx_lpi_enabled);
+	F(ethtool_eee, tx_lpi_timer); F(ethtool_eee, reserved);
+	S(ethtool_tunable);
+	F(ethtool_tunable, cmd); F(ethtool_tunable, id); F(ethtool_tunable, type_id); F(ethtool_tunable, len);
+	F(ethtool_tunable, data);
 	return 0;
 }

@@ -14,6 +14,7 @@ import { EthtoolError, UsageError } from './errors';
 import type {
   DriverInfo, Ring, RingChange, Channels, ChannelsChange, Pause, Coalesce, LinkSettings,
   LinkSettingsChange, WolInfo, FeatureState, LegacyOffloadName, SelfTestMode, SelfTestResult, FecParam,
+  TsInfo, Eee, EeeChange,
 } from '../ethtool/types';
 
 type Cmd = keyof typeof ETHTOOL;
@@ -29,6 +30,9 @@ const WHAT: Partial<Record<Cmd, string>> = {
   TEST: 'self-test', GSTRINGS: 'get strings', PHYS_ID: 'identify (LED blink)', GSTATS: 'get statistics',
   GPERMADDR: 'get permanent address', GSSET_INFO: 'get string set info', GFEATURES: 'get features',
   SFEATURES: 'set features', GCHANNELS: 'get channels', SCHANNELS: 'set channels',
+  GPFLAGS: 'get private flags', SPFLAGS: 'set private flags', GET_TS_INFO: 'get time stamping info',
+  RESET: 'reset components', GTUNABLE: 'get tunable', STUNABLE: 'set tunable',
+  PHY_GTUNABLE: 'get PHY tunable', PHY_STUNABLE: 'set PHY tunable', GEEE: 'get EEE settings', SEEE: 'set EEE settings',
   GFECPARAM: 'get FEC settings', SFECPARAM: 'set FEC settings', GFLAGS: 'get offload flags', SFLAGS: 'set offload flags',
   GMODULEINFO: 'get module EEPROM information', GMODULEEEPROM: 'get module EEPROM data',
 };
@@ -159,6 +163,53 @@ export class Nic {
     const { reserved: _r, ...f } = this.get<FecParam & { reserved: number }>(S.ethtool_fecparam, 'GFECPARAM');
     return f;
   }
+
+  // ---- private flags, time stamping, EEE ------------------------------------------------
+
+  /** The driver's private flags by name (GPFLAGS covers the first 32). */
+  privFlags(): Record<string, boolean> {
+    const names = this.strings(ETH_SS.PRIV_FLAGS).slice(0, 32);
+    const data = this.value('GPFLAGS');
+    return Object.fromEntries(names.map((n, i) => [n, ((data >>> i) & 1) === 1]));
+  }
+
+  /** Change the named private flags, the others as they are: GPFLAGS then SPFLAGS. */
+  setPrivFlags(change: Readonly<Record<string, boolean>>): void {
+    const names = this.strings(ETH_SS.PRIV_FLAGS).slice(0, 32);
+    let data = this.value('GPFLAGS');
+    for (const [name, on] of Object.entries(change)) {
+      const i = names.indexOf(name);
+      if (i < 0) throw new UsageError(`${this.name} has no private flag '${name}'`);
+      data = on ? data | (1 << i) : data & ~(1 << i);
+    }
+    this.value('SPFLAGS', data >>> 0);
+  }
+
+  tsInfo(): TsInfo {
+    const { tx_reserved: _t, rx_reserved: _r, ...t } = this.get<TsInfo & { tx_reserved: number[]; rx_reserved: number[] }>(S.ethtool_ts_info, 'GET_TS_INFO');
+    return t;
+  }
+
+  eee(): Eee {
+    const { reserved: _r, ...e } = this.get<Eee & { reserved: number[] }>(S.ethtool_eee, 'GEEE');
+    return e;
+  }
+  setEee(change: EeeChange, current: Eee = this.eee()): void {
+    this.set(S.ethtool_eee, 'SEEE', current, change);
+  }
+
+  /** A tunable (ETHTOOL_TUNABLE_* type `typeId`, `len` bytes) by id: GTUNABLE, or PHY_GTUNABLE with `phy`. */
+  tunable(id: number, typeId: number, len: number, phy = false): bigint | null {
+    const cmd: Cmd = phy ? 'PHY_GTUNABLE' : 'GTUNABLE';
+    return this.must(cmd, ops.getTunable(this.port, ETHTOOL[cmd], id, typeId, len)).value;
+  }
+  setTunable(id: number, typeId: number, len: number, value: bigint, phy = false): void {
+    const cmd: Cmd = phy ? 'PHY_STUNABLE' : 'STUNABLE';
+    this.done(cmd, ops.setTunable(this.port, ETHTOOL[cmd], id, typeId, len, value));
+  }
+
+  /** ETHTOOL_RESET of the components in `flags`: the bits the driver did not reset. */
+  reset(flags: number): number { return this.value('RESET', flags >>> 0); }
 
   // ---- message level, wake-on-lan --------------------------------------------------------
 

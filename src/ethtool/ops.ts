@@ -65,6 +65,50 @@ export function value(p: Port, cmd: number, data = 0): { r: number; data: number
   return { r, data: view(buf).getUint32(VALUE_DATA, true) };
 }
 
+// ---- tunables --------------------------------------------------------------------------------
+
+/** ETHTOOL_TUNABLE_* value types: their size in bytes and signedness. */
+export const TUNABLE_TYPES: Readonly<Record<number, { size: number; signed: boolean }>> = {
+  1: { size: 1, signed: false }, 2: { size: 2, signed: false }, 3: { size: 4, signed: false }, 4: { size: 8, signed: false },
+  5: { size: 1, signed: true }, 6: { size: 2, signed: true }, 7: { size: 4, signed: true }, 8: { size: 8, signed: true },
+};
+
+export interface Tunable { id: number; type_id: number; len: number; value: bigint | null }
+
+const TUNABLE_DATA = S.ethtool_tunable.flex!.offset;
+
+/** The GTUNABLE / STUNABLE / PHY_GTUNABLE / PHY_STUNABLE request: header, then `len` value bytes. */
+export function tunableRequest(cmd: number, id: number, typeId: number, len: number, value = 0n): Uint8Array {
+  const buf = request(S.ethtool_tunable, cmd, len);
+  encode(S.ethtool_tunable, { id, type_id: typeId, len }, buf);
+  const v = view(buf);
+  for (let i = 0; i < len; i++) v.setUint8(TUNABLE_DATA + i, Number((BigInt.asUintN(64, value) >> BigInt(8 * i)) & 0xffn));
+  return buf;
+}
+
+/** The reply's value as its type reads it (null for a type ethtool does not know). */
+export function tunableDecode(buf: Uint8Array): Tunable {
+  const v = view(buf);
+  const id = v.getUint32(4, true), typeId = v.getUint32(8, true), len = v.getUint32(12, true);
+  const t = TUNABLE_TYPES[typeId];
+  if (!t || buf.byteLength < TUNABLE_DATA + t.size) return { id, type_id: typeId, len, value: null };
+  let x = 0n;
+  for (let i = 0; i < t.size; i++) x |= BigInt(v.getUint8(TUNABLE_DATA + i)) << BigInt(8 * i);
+  return { id, type_id: typeId, len, value: t.signed ? BigInt.asIntN(8 * t.size, x) : x };
+}
+
+/** A tunable's GET (GTUNABLE or PHY_GTUNABLE). */
+export function getTunable(p: Port, cmd: number, id: number, typeId: number, len: number): Res<Tunable> {
+  const buf = tunableRequest(cmd, id, typeId, len);
+  const r = p.ioctl(buf);
+  return r < 0 ? fail(-r) : { ok: true, v: tunableDecode(buf) };
+}
+
+/** A tunable's SET (STUNABLE or PHY_STUNABLE): the kernel's answer or -errno. */
+export function setTunable(p: Port, cmd: number, id: number, typeId: number, len: number, value: bigint): number {
+  return p.ioctl(tunableRequest(cmd, id, typeId, len, value));
+}
+
 // ---- string sets ----------------------------------------------------------------------------
 
 /** The GDRVINFO count that stands in for GSSET_INFO on drivers without it. */

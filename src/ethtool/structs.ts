@@ -116,11 +116,27 @@ export const ethtool_fecparam = defineStruct('ethtool_fecparam', [
   ['cmd', 'u32'], ['active_fec', 'u32'], ['fec', 'u32'], ['reserved', 'u32'],
 ]);
 
+export const ethtool_ts_info = defineStruct('ethtool_ts_info', [
+  ['cmd', 'u32'], ['so_timestamping', 'u32'], ['phc_index', 's32'], ['tx_types', 'u32'],
+  ['tx_reserved', 'u32[3]'], ['rx_filters', 'u32'], ['rx_reserved', 'u32[3]'],
+]);
+
+export const ethtool_eee = defineStruct('ethtool_eee', [
+  ['cmd', 'u32'], ['supported', 'u32'], ['advertised', 'u32'], ['lp_advertised', 'u32'],
+  ['eee_active', 'u32'], ['eee_enabled', 'u32'], ['tx_lpi_enabled', 'u32'], ['tx_lpi_timer', 'u32'],
+  ['reserved', 'u32[2]'],
+]);
+
+/** The value follows the header (the kernel's `void *data[]`: offset 16, `len` bytes). */
+export const ethtool_tunable = defineStruct('ethtool_tunable', [
+  ['cmd', 'u32'], ['id', 'u32'], ['type_id', 'u32'], ['len', 'u32'], ['data', 'u8[]'],
+]);
+
 /** Every layout, for the native probe comparison. */
 export const ALL_LAYOUTS = [
   ethtool_cmd, ethtool_drvinfo, ethtool_wolinfo, ethtool_value, ethtool_regs, ethtool_eeprom,
   ethtool_coalesce, ethtool_ringparam, ethtool_channels, ethtool_pauseparam, ethtool_gstrings,
   ethtool_sset_info, ethtool_test, ethtool_stats, ethtool_perm_addr, ethtool_get_features_block,
   ethtool_gfeatures, ethtool_set_features_block, ethtool_sfeatures, ethtool_link_settings,
-  ethtool_fecparam, ethtool_modinfo,
+  ethtool_fecparam, ethtool_modinfo, ethtool_ts_info, ethtool_eee, ethtool_tunable,
 ];

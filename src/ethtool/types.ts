@@ -62,3 +62,13 @@ export interface SelfTestResult {
 }
 
 export interface FecParam { active_fec: number; fec: number }
+
+/** struct ethtool_ts_info (without its reserved words). */
+export interface TsInfo { so_timestamping: number; phc_index: number; tx_types: number; rx_filters: number }
+
+/** struct ethtool_eee (without its reserved words). */
+export interface Eee {
+  supported: number; advertised: number; lp_advertised: number; eee_active: number;
+  eee_enabled: number; tx_lpi_enabled: number; tx_lpi_timer: number;
+}
+export type EeeChange = Partial<Pick<Eee, 'advertised' | 'eee_enabled' | 'tx_lpi_enabled' | 'tx_lpi_timer'>>;

@@ -43,7 +43,7 @@ export const LAYOUT_OF: Readonly<Record<number, StructLayout>> = (() => {
   set(S.ethtool_wolinfo, 'GWOL', 'SWOL');
   set(S.ethtool_value, 'GMSGLVL', 'SMSGLVL', 'NWAY_RST', 'GLINK', 'GRXCSUM', 'SRXCSUM', 'GTXCSUM', 'STXCSUM',
     'GSG', 'SSG', 'PHYS_ID', 'GTSO', 'STSO', 'GUFO', 'SUFO', 'GGSO', 'SGSO', 'GFLAGS', 'SFLAGS', 'GPFLAGS', 'SPFLAGS',
-    'GGRO', 'SGRO');
+    'GGRO', 'SGRO', 'RESET');
   set(S.ethtool_eeprom, 'GEEPROM');
   set(S.ethtool_coalesce, 'GCOALESCE', 'SCOALESCE');
   set(S.ethtool_ringparam, 'GRINGPARAM', 'SRINGPARAM');
@@ -58,6 +58,9 @@ export const LAYOUT_OF: Readonly<Record<number, StructLayout>> = (() => {
   set(S.ethtool_channels, 'GCHANNELS', 'SCHANNELS');
   set(S.ethtool_link_settings, 'GLINKSETTINGS', 'SLINKSETTINGS');
   set(S.ethtool_fecparam, 'GFECPARAM', 'SFECPARAM');
+  set(S.ethtool_ts_info, 'GET_TS_INFO');
+  set(S.ethtool_eee, 'GEEE', 'SEEE');
+  set(S.ethtool_tunable, 'GTUNABLE', 'STUNABLE', 'PHY_GTUNABLE', 'PHY_STUNABLE');
   return m;
 })();
 

@@ -361,6 +361,9 @@ for (const nic of nics) {
       ['stats', ['-S', I], 'counters'],
       ['permaddr', ['-P', I]],
       ['fec-cli', ['--show-fec', I]],
+      ['tsinfo', ['-T', I]],
+      ['privflags-get', ['--show-priv-flags', I]],
+      ['eee-get', ['--show-eee', I]],
     ];
     for (const [op, argv, mode] of readOnly) {
       await sub(show(argv), () => {

@@ -41,6 +41,9 @@ export const OPS: readonly { key: string; label: string; nsimOnly?: boolean }[] 
   { key: 'test-offline', label: '-t offline' },
   { key: 'fec', label: 'fec() (API)' },
   { key: 'fec-cli', label: '--show-fec' },
+  { key: 'tsinfo', label: '-T time stamping' },
+  { key: 'privflags-get', label: '--show-priv-flags' },
+  { key: 'eee-get', label: '--show-eee' },
   { key: 'inject-fec', label: 'netdevsim get_err / set_err (FEC)', nsimOnly: true },
   { key: 'inject-ring', label: 'netdevsim lowered ring maxima', nsimOnly: true },
 ];

@@ -40,6 +40,13 @@ function pauseUse(mask: number[]): string {
   return p ? (a ? 'Symmetric Receive-only' : 'Symmetric') : a ? 'Transmit-only' : 'No';
 }
 
+/** dump_link_caps' first line alone (its link_mode_only form: the EEE page). */
+export function linkModesLine(prefix: string, mask: number[]): { text: string; names: string[] } {
+  const indent = Math.max(prefix.length + 14, 24);
+  const modes = modeList(mask, indent);
+  return { text: `\t${prefix} link modes:${' '.repeat(indent - prefix.length - 12)}${modes.text}\n`, names: modes.names };
+}
+
 /** One block of mode lists: Supported / Advertised / Link partner advertised. */
 function linkCaps(prefix: string, anPrefix: string, mask: number[], json: Record<string, JsonValue>, key: string): string {
   const indent = Math.max(prefix.length + 14, 24);

@@ -20,6 +20,8 @@ const PRINTERS: Readonly<Record<string, () => NtfPrinter | undefined>> = {
   COALESCE_NTF: () => (require('./params') as typeof import('./params')).printCoalesce,
   PAUSE_NTF: () => (c, r) => (require('./params') as typeof import('./params')).printPause(c, r),
   FEATURES_NTF: () => (require('./features') as typeof import('./features')).featuresReply,
+  PRIVFLAGS_NTF: () => (require('./privflags') as typeof import('./privflags')).privflagsReply,
+  EEE_NTF: () => (require('./eee') as typeof import('./eee')).eeeReply,
   FEC_NTF: () => (require('./fec') as typeof import('./fec')).fecReply,
   MODULE_NTF: () => (require('./module') as typeof import('./module')).moduleReply,
   CABLE_TEST_NTF: () => (c, n) => (require('./cable') as typeof import('./cable')).cableTestReply(c, n as never).ok,

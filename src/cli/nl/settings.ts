@@ -136,6 +136,25 @@ export class SettingsPrinter {
     this.p.out.err(s);
   }
 
+  /**
+   * dump_link_modes for another page (the EEE one): a line of real link modes, no banner; the
+   * names printed (in JSON mode), or null for a malformed bitset (after ethtool's message).
+   */
+  linkModes(b: Bitset, mask: boolean, before: string): string[] | null {
+    this.printed = true;
+    const o: Obj = { ifname: '' };
+    this.obj = o;
+    try {
+      this.modes(b, mask, 'real', before, null, '\n', 'Not reported', 'modes');
+    } catch (e) {
+      if (e instanceof Malformed) return null;
+      throw e;
+    } finally {
+      this.obj = null;
+    }
+    return (o.modes as string[] | undefined) ?? [];
+  }
+
   /** The printer for a reply or notification, by its message name; true for others. */
   print(r: Reply): boolean {
     switch (r.message) {

@@ -5,6 +5,7 @@ import { SETTINGS, CHANGE } from './settings';
 import { PAUSE, COALESCE, RING, CHANNELS } from './params';
 import { FEATURES } from './features';
 import { DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE, MODULE_EEPROM } from './misc';
+import { PRIVFLAGS, TSINFO, EEE, RESET, TUNABLE } from './privts';
 
 export const SUITES: Readonly<Record<string, readonly Table[]>> = {
   'diff-global': [GLOBAL, NETLINK_ONLY, HELP],
@@ -12,4 +13,5 @@ export const SUITES: Readonly<Record<string, readonly Table[]>> = {
   'diff-params': [PAUSE, COALESCE, RING, CHANNELS],
   'diff-features': [FEATURES],
   'diff-misc': [DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE, MODULE_EEPROM],
+  'diff-privts': [PRIVFLAGS, TSINFO, EEE, RESET, TUNABLE],
 };
