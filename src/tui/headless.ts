@@ -21,12 +21,30 @@ export interface JsonDevice {
   };
   driver_stats?: string;
   rates?: Record<string, number>;
+  irqs?: { irq: number; name: string; queue: number; cpu: number | null; affinity: string; rate: number }[];
+}
+
+export interface JsonCpu {
+  cpu: number; processed_ps: number; dropped_ps: number; squeezed_ps: number; rps_ps: number;
+  net_rx_ps: number; net_tx_ps: number; irq_ps: number; serves: string[];
+}
+
+export function cpusJson(model: TopModel): JsonCpu[] {
+  return model.cpus.rows.map(c => ({
+    cpu: c.cpu, processed_ps: r3(c.processed), dropped_ps: r3(c.dropped), squeezed_ps: r3(c.squeezed), rps_ps: r3(c.rps),
+    net_rx_ps: r3(c.netRx), net_tx_ps: r3(c.netTx), irq_ps: r3(c.irqs), serves: c.serves,
+  }));
+}
+
+/** One sample as the JSON-lines record of --count --json and --record. */
+export function sampleJson(model: TopModel, k: number): object {
+  return { sample: k, time: new Date().toISOString(), devices: model.devices.map(d => deviceJson(d, model)), cpus: cpusJson(model) };
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const fin = (x: number) => (Number.isFinite(x) ? r3(x) : null);
 
-export function deviceJson(d: DeviceState): JsonDevice {
+export function deviceJson(d: DeviceState, model?: TopModel): JsonDevice {
   if (!d.present) return { name: d.name, present: false };
   const s = d.summary;
   const rates: Record<string, number> = {};
@@ -50,6 +68,7 @@ export function deviceJson(d: DeviceState): JsonDevice {
       rx_imbalance: fin(d.rxImbalance), tx_imbalance: fin(d.txImbalance),
     },
     driver_stats: d.drvStatus, rates,
+    irqs: (model?.cpus.irqs.get(d.name) ?? []).map(q => ({ irq: q.irq, name: q.name, queue: q.queue, cpu: q.cpu < 0 ? null : q.cpu, affinity: q.affinity, rate: r3(q.rate) })),
   };
 }
 
@@ -64,9 +83,12 @@ export function deviceLine(d: DeviceState): string {
 
 /** Print `count` samples; resolves with the exit code. */
 export async function runHeadless(model: TopModel, count: number, json: boolean, out: { write(s: string): unknown }, signal?: AbortSignal): Promise<number> {
+  // One abort listener per wait, removed when the wait ends (a listener left behind per sample
+  // would pile up on the signal and trip Node's MaxListenersExceededWarning on stderr).
   const sleep = (ms: number) => new Promise<void>(res => {
-    const t = setTimeout(res, Math.max(0, ms));
-    signal?.addEventListener('abort', () => { clearTimeout(t); res(); }, { once: true });
+    const done = () => { clearTimeout(t); signal?.removeEventListener('abort', done); res(); };
+    const t = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
   });
   const start = Number(model.clock() / 1000000n);
   model.sample(); // prime
@@ -76,10 +98,14 @@ export async function runHeadless(model: TopModel, count: number, json: boolean,
     if (signal?.aborted) return 130;
     model.sample();
     if (json) {
-      out.write(JSON.stringify({ sample: k, time: new Date().toISOString(), devices: model.devices.map(deviceJson) }) + '\n');
+      out.write(JSON.stringify(sampleJson(model, k)) + '\n');
     } else {
       out.write(`sample ${k}/${count}  ${new Date().toISOString()}\n${HEADER}\n`);
       for (const d of model.devices) out.write(deviceLine(d) + '\n');
+      if (model.cpus.rows.length) {
+        out.write(`${rpad('CPU', 6)} ${rpad('PROC/s', 9)} ${rpad('DROP/s', 7)} ${rpad('SQZ/s', 7)} ${rpad('RPS/s', 7)} ${rpad('NET_RX/s', 9)} ${rpad('NET_TX/s', 9)} ${rpad('QIRQ/s', 8)}  QUEUES\n`);
+        for (const c of model.cpus.rows) out.write(`${rpad(String(c.cpu), 6)} ${rpad(perSec(c.processed), 9)} ${rpad(perSec(c.dropped), 7)} ${rpad(perSec(c.squeezed), 7)} ${rpad(perSec(c.rps), 7)} ${rpad(perSec(c.netRx), 9)} ${rpad(perSec(c.netTx), 9)} ${rpad(perSec(c.irqs), 8)}  ${c.serves.join(' ')}\n`);
+      }
     }
   }
   return 0;

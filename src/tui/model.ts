@@ -11,6 +11,7 @@ import { CounterSet } from './counters';
 import { queueLayout, imbalance, QueueLayout, QueueMetric } from './queues';
 import { SysfsDevice, SYSFS_NET, listNetDevices } from './sysfs';
 import { History } from './history';
+import { CpuSampler, TextReader } from './cpus';
 
 export type SortKey = 'name' | 'value' | 'rate';
 export const SORT_KEYS: readonly SortKey[] = ['name', 'value', 'rate'];
@@ -261,6 +262,8 @@ export interface TopOptions {
   historyLength?: number;
   /** How long a trouble counter stays highlighted after it last moved (ms). */
   holdMs?: number;
+  /** /proc reads of the CPU panel (the machine's by default). */
+  proc?: { read?: TextReader; root?: string; sysNet?: string };
 }
 
 export class TopModel {
@@ -280,8 +283,11 @@ export class TopModel {
   /** Cached filtered+sorted row list of the selected device. */
   private rowCache: { dev: DeviceState; gen: number; filter: string; rows: Int32Array; rank: Int32Array } | null = null;
   private sorted = new Int32Array(0);
+  /** Per-CPU softnet/softirq/queue-IRQ rates. */
+  readonly cpus: CpuSampler;
 
   constructor(private readonly opts: TopOptions) {
+    this.cpus = new CpuSampler(opts.proc?.read, opts.proc?.root, opts.proc?.sysNet ?? opts.sysfsRoot);
     this.root = opts.sysfsRoot ?? SYSFS_NET;
     this.clock = opts.clock ?? process.hrtime.bigint;
     this.intervalS = opts.intervalS ?? 1;
@@ -309,6 +315,7 @@ export class TopModel {
       for (const n of listNetDevices(this.root)) if (!known.has(n)) this.add(n);
     }
     for (const d of this.devices) d.sample(this.clock);
+    this.cpus.sample(this.devices.filter(d => d.present).map(d => d.name), this.clock());
     this.samples++;
   }
 
