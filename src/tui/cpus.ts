@@ -43,9 +43,15 @@ export class CpuSampler {
   private lines: InterruptLine[] | null = null;
   private linesKey = '';
   private affinityAge = 1e9;
-  private readonly affinity = new Map<number, string>();
+  /** Affinity list by IRQ (refreshed every 5 samples). */
+  readonly affinity = new Map<number, string>();
+  /** MSI vectors found per device at the last discovery. */
+  readonly msi = new Map<string, number[]>();
+  /** The texts of the last sample (for --record). */
+  raw: { softnet_stat: string | null; softirqs: string | null; interrupts: string | null } = { softnet_stat: null, softirqs: null, interrupts: null };
 
-  constructor(private readonly read: TextReader = readText, private readonly proc = '/proc', private readonly sysNet = '/sys/class/net') {}
+  constructor(private readonly read: TextReader = readText, private readonly proc = '/proc', private readonly sysNet = '/sys/class/net',
+    private readonly msiOf: (dev: string) => number[] = dev => defaultMsi(sysNet, dev)) {}
 
   /** One sample; `devices` = NIC names whose queue IRQs are tracked. */
   sample(devices: readonly string[], ns: bigint): void {
@@ -53,6 +59,7 @@ export class CpuSampler {
     const si = this.read(`${this.proc}/softirqs`);
     const it = this.read(`${this.proc}/interrupts`);
     this.available = sn !== null;
+    this.raw = { softnet_stat: sn, softirqs: si, interrupts: it };
     // softnet_stat: one line per online CPU, hex columns; column 12 (5.10+) is the CPU number.
     const snLines = sn ? sn.split('\n').filter(l => l.trim()) : [];
     const ncpu = snLines.length;
@@ -135,13 +142,9 @@ export class CpuSampler {
     this.irqs.clear();
     if (!this.lines) return;
     for (const dev of devices) {
-      const msi = new Set<number>();
-      for (const dir of [`${this.sysNet}/${dev}/device/msi_irqs`, `${this.sysNet}/${dev}/device/../msi_irqs`]) {
-        let names: string[] = [];
-        try { names = fs.readdirSync(dir); } catch { /* none */ }
-        for (const n of names) if (/^\d+$/.test(n)) msi.add(Number(n));
-        if (msi.size) break;
-      }
+      const list = this.msiOf(dev);
+      this.msi.set(dev, list);
+      const msi = new Set(list);
       const found = queueIrqs(dev, this.lines, msi.size ? msi : null);
       // Several vectors per queue (rx and tx apart): keep each, named by its action.
       this.irqs.set(dev, found.map(q => ({ irq: q.irq, name: q.name, queue: q.queue, rate: 0, cpu: -1, affinity: '' })));
@@ -156,4 +159,15 @@ export class CpuSampler {
       this.affinity.set(q.irq, s);
     }
   }
+}
+
+/** The MSI vectors of a device: its own msi_irqs, or its parent's (virtio). */
+function defaultMsi(sysNet: string, dev: string): number[] {
+  for (const dir of [`${sysNet}/${dev}/device/msi_irqs`, `${sysNet}/${dev}/device/../msi_irqs`]) {
+    let names: string[] = [];
+    try { names = fs.readdirSync(dir); } catch { /* none */ }
+    const out = names.filter(n => /^\d+$/.test(n)).map(Number);
+    if (out.length) return out;
+  }
+  return [];
 }

@@ -38,7 +38,7 @@ export function cpusJson(model: TopModel): JsonCpu[] {
 
 /** One sample as the JSON-lines record of --count --json and --record. */
 export function sampleJson(model: TopModel, k: number): object {
-  return { sample: k, time: new Date().toISOString(), devices: model.devices.map(d => deviceJson(d, model)), cpus: cpusJson(model) };
+  return { sample: k, time: model.replayTime ?? new Date().toISOString(), devices: model.devices.map(d => deviceJson(d, model)), cpus: cpusJson(model) };
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -94,7 +94,8 @@ export async function runHeadless(model: TopModel, count: number, json: boolean,
   model.sample(); // prime
   for (let k = 1; k <= count; k++) {
     // Scheduled against the start so the cadence does not drift; rates use measured time anyway.
-    await sleep(start + k * model.intervalS * 1000 - Number(model.clock() / 1000000n));
+    // A replay prints its records without waiting; past its end there is nothing more.
+    if (model.replay) { if (model.replayEnded) break; } else await sleep(start + k * model.intervalS * 1000 - Number(model.clock() / 1000000n));
     if (signal?.aborted) return 130;
     model.sample();
     if (json) {

@@ -44,6 +44,15 @@ function summaryIndex(c: CounterSet): SummaryIndex | null {
 
 export type DriverStatsStatus = 'ok' | 'none' | 'unsupported' | 'error';
 
+/** One device in a --record line: the raw inputs of a sample (u64 values as decimal strings). */
+export interface RecordedDevice {
+  name: string; present: boolean; operstate: string; speed_mbps: number | null; ifindex: number;
+  /** monotonic ns right after this device was read (decimal string; the record's mono_ns when absent) */
+  ns?: string;
+  sys: { names: readonly string[]; values: string[] };
+  driver: { status: string; names: readonly string[]; values: string[] };
+}
+
 export class DeviceState {
   present = false;
   /** Monotonic ms when it was last seen gone (null while present). */
@@ -78,7 +87,7 @@ export class DeviceState {
   readonly history: History;
 
   private nic: Nic | null = null;
-  private reader: StatsReader | null = null;
+  private reader: Pick<StatsReader, 'names' | 'generation' | 'read'> | null = null;
   private readerGen = -1;
   private sysNames: readonly string[] | null = null;
   private lastNs: bigint | null = null;
@@ -165,9 +174,56 @@ export class DeviceState {
       if (this.drvStatus === 'unsupported') this.drvStatus = 'none';
     }
     const drvValues = this.readDriver();
-    const nowNs = clock();
+    this.apply(res, drvValues, clock());
+  }
+
+  /**
+   * One recorded sample (--replay) through the same path as a live one: the recorded sysfs
+   * and driver values stand in for the reads.
+   */
+  sampleRecorded(r: RecordedDevice, nowNs: bigint): void {
+    if (!r.present) { this.markGone(Number(nowNs / 1000000n)); return; }
+    const fs = this.sysfs;
+    const res: 'ok' | 'recreated' = fs.present && fs.ifindex === r.ifindex ? 'ok' : 'recreated';
+    fs.present = true; fs.operstate = r.operstate; fs.speedMbps = r.speed_mbps; fs.ifindex = r.ifindex;
+    if (!sameNames(fs.statNames, r.sys.names)) fs.statNames = r.sys.names.slice();
+    if (fs.values.length !== r.sys.values.length) fs.values = new BigUint64Array(r.sys.values.length);
+    r.sys.values.forEach((v, i) => { fs.values[i] = BigInt(v); });
+    let drv: BigUint64Array | null = null;
+    this.drvStatus = r.driver.status as DriverStatsStatus;
+    if (r.driver.status === 'ok') {
+      const names = r.driver.names.slice();
+      let reader = this.reader;
+      if (!reader || !sameNames(reader.names, names)) {
+        const gen = (reader?.generation ?? 0) + 1;
+        const vals = new BigUint64Array(names.length);
+        reader = this.reader = { names, generation: gen, read: () => vals };
+      }
+      drv = reader.read();
+      r.driver.values.forEach((v, i) => { drv![i] = BigInt(v); });
+    }
+    this.apply(res, drv, nowNs);
+  }
+
+  /** The raw inputs of the last sample, as --record writes them. */
+  recorded(): RecordedDevice {
+    const fs = this.sysfs;
+    if (!this.present) return { name: this.name, present: false, operstate: '', speed_mbps: null, ifindex: 0, sys: { names: [], values: [] }, driver: { status: this.drvStatus, names: [], values: [] } };
+    const drvVals = this.drvStatus === 'ok' && this.reader ? this.lastDrv : null;
+    return {
+      name: this.name, present: true, operstate: fs.operstate, speed_mbps: fs.speedMbps, ifindex: fs.ifindex,
+      ...(this.lastNs !== null ? { ns: String(this.lastNs) } : {}),
+      sys: { names: fs.statNames, values: Array.from(fs.values, String) },
+      driver: { status: this.drvStatus, names: drvVals ? this.drv.names : [], values: drvVals ? Array.from(drvVals, String) : [] },
+    };
+  }
+
+  private lastDrv: BigUint64Array | null = null;
+
+  private apply(res: 'ok' | 'recreated', drvValues: BigUint64Array | null | false, nowNs: bigint): void {
     const nowMs = Number(nowNs / 1000000n);
     if (drvValues === false) { this.markGone(nowMs); return; }
+    this.lastDrv = drvValues;
     if (res === 'recreated' || !this.present) {
       if (this.everSeen) this.returns++;
       this.everSeen = true;
@@ -264,13 +320,37 @@ export interface TopOptions {
   holdMs?: number;
   /** /proc reads of the CPU panel (the machine's by default). */
   proc?: { read?: TextReader; root?: string; sysNet?: string };
+  /** --replay: the recorded samples shown instead of live reads. */
+  replay?: RecordLine[];
+}
+
+/** One line of a --record file (schema: docs/top-record.md). */
+export interface RecordLine {
+  record: 1;
+  sample: number;
+  time: string;
+  /** monotonic clock at the sample, ns (decimal string) */
+  mono_ns: string;
+  interval_s: number;
+  devices: RecordedDevice[];
+  proc: {
+    softnet_stat: string | null; softirqs: string | null; interrupts: string | null;
+    /** IRQ → affinity list, for the NIC queue IRQs */
+    affinity: Record<string, string>;
+    /** device → MSI vectors (its own or its parent's msi_irqs) */
+    msi: Record<string, number[]>;
+  };
+  /** what the view showed: the --count --json sample object */
+  view?: object;
 }
 
 export class TopModel {
   readonly devices: DeviceState[] = [];
   selected = 0;
   paused = false;
-  intervalS: number;
+  intervalS = 1;
+  /** Monotonic ns of the last sample. */
+  private sampleNs = 0n;
   filter = '';
   sort: SortKey = 'name';
   /** Samples taken (excluding paused ticks). */
@@ -286,15 +366,40 @@ export class TopModel {
   /** Per-CPU softnet/softirq/queue-IRQ rates. */
   readonly cpus: CpuSampler;
 
+  /** Called after each live sample (--record writes a line). */
+  onSample: (() => void) | null = null;
+  /** --replay: records, the next one to show, and the clock of the one shown. */
+  readonly replay: RecordLine[] | null;
+  replayAt = 0;
+  private replayNs = 0n;
+
   constructor(private readonly opts: TopOptions) {
-    this.cpus = new CpuSampler(opts.proc?.read, opts.proc?.root, opts.proc?.sysNet ?? opts.sysfsRoot);
+    this.replay = opts.replay ?? null;
+    if (this.replay) {
+      const cur = () => this.replay![Math.max(0, this.replayAt - 1)]?.proc;
+      const read: TextReader = p => {
+        const pr = cur();
+        if (!pr) return null;
+        if (p === '/proc/net/softnet_stat') return pr.softnet_stat;
+        if (p === '/proc/softirqs') return pr.softirqs;
+        if (p === '/proc/interrupts') return pr.interrupts;
+        const m = /^\/proc\/irq\/(\d+)\/effective_affinity_list$/.exec(p);
+        return m ? pr.affinity[m[1]] ?? null : null;
+      };
+      this.cpus = new CpuSampler(read, '/proc', '/nonexistent', dev => cur()?.msi[dev] ?? []);
+      this.clock = () => this.replayNs;
+      this.intervalS = this.replay[1]?.interval_s ?? this.replay[0]?.interval_s ?? 1;
+    } else {
+      this.cpus = new CpuSampler(opts.proc?.read, opts.proc?.root, opts.proc?.sysNet ?? opts.sysfsRoot);
+      this.clock = opts.clock ?? process.hrtime.bigint;
+    }
     this.root = opts.sysfsRoot ?? SYSFS_NET;
-    this.clock = opts.clock ?? process.hrtime.bigint;
-    this.intervalS = opts.intervalS ?? 1;
+    if (!this.replay) this.intervalS = opts.intervalS ?? 1;
     this.holdMs = opts.holdMs ?? 10000;
     this.historyLength = opts.historyLength ?? 300;
-    this.auto = opts.names === null;
-    for (const n of opts.names ?? listNetDevices(this.root)) this.add(n);
+    this.auto = opts.names === null && !this.replay;
+    const recorded = this.replay ? [...new Set(this.replay.flatMap(r => r.devices.map(d => d.name)))] : null;
+    for (const n of recorded ?? opts.names ?? listNetDevices(this.root)) this.add(n);
   }
 
   private add(name: string): DeviceState {
@@ -310,13 +415,55 @@ export class TopModel {
   /** Sample every device (no-op while paused). */
   sample(): void {
     if (this.paused) return;
+    if (this.replay) { this.sampleReplay(); return; }
     if (this.auto) {
       const known = new Set(this.devices.map(d => d.name));
       for (const n of listNetDevices(this.root)) if (!known.has(n)) this.add(n);
     }
     for (const d of this.devices) d.sample(this.clock);
-    this.cpus.sample(this.devices.filter(d => d.present).map(d => d.name), this.clock());
+    this.sampleNs = this.clock();
+    this.cpus.sample(this.devices.filter(d => d.present).map(d => d.name), this.sampleNs);
     this.samples++;
+    this.onSample?.();
+  }
+
+  /** --replay: show the next record (false at the end: the last one stays). */
+  private sampleReplay(): boolean {
+    const r = this.replay![this.replayAt];
+    if (!r) return false;
+    this.replayAt++;
+    this.replayNs = BigInt(r.mono_ns);
+    const absent: RecordedDevice = { name: '', present: false, operstate: '', speed_mbps: null, ifindex: 0, sys: { names: [], values: [] }, driver: { status: 'none', names: [], values: [] } };
+    for (const d of this.devices) {
+      const rd = r.devices.find(x => x.name === d.name) ?? absent;
+      d.sampleRecorded(rd, rd.ns ? BigInt(rd.ns) : this.replayNs);
+    }
+    this.cpus.sample(r.devices.filter(x => x.present).map(x => x.name), this.replayNs);
+    this.samples++;
+    return true;
+  }
+
+  /** --replay, paused: one record forward. */
+  step(): boolean { return this.replay ? this.sampleReplay() : false; }
+
+  /** --replay: the wall-clock time of the record shown. */
+  get replayTime(): string | null { return this.replay ? this.replay[Math.max(0, this.replayAt - 1)]?.time ?? null : null; }
+
+  get replayEnded(): boolean { return !!this.replay && this.replayAt >= this.replay.length; }
+
+  /** The last sample's raw inputs as one --record line. */
+  recordLine(view?: object): RecordLine {
+    const c = this.cpus;
+    const affinity: Record<string, string> = {};
+    for (const [irq, a] of c.affinity) affinity[irq] = a;
+    const msi: Record<string, number[]> = {};
+    for (const [dev, list] of c.msi) msi[dev] = list;
+    return {
+      record: 1, sample: this.samples, time: (view as { time?: string } | undefined)?.time ?? new Date().toISOString(), mono_ns: String(this.replay ? this.replayNs : this.sampleNs), interval_s: this.intervalS,
+      devices: this.devices.map(d => d.recorded()),
+      proc: { ...c.raw, affinity, msi },
+      ...(view ? { view } : {}),
+    };
   }
 
   select(delta: number): void {
@@ -335,7 +482,7 @@ export class TopModel {
   togglePause(): boolean {
     this.paused = !this.paused;
     // Resuming: the next sample re-primes, so rates never average over the paused stretch.
-    if (!this.paused) for (const d of this.devices) { d.sys.rebase(); d.drv.rebase(); }
+    if (!this.paused && !this.replay) for (const d of this.devices) { d.sys.rebase(); d.drv.rebase(); }
     return this.paused;
   }
 

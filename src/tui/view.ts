@@ -200,6 +200,13 @@ export class TopView {
       case '/': this.editing = m.filter; break;
       case 's': this.message = `sort: ${m.cycleSort()}`; this.scroll = 0; break;
       case 'z': m.zero(); this.message = 'counters zeroed'; break;
+      case 'n': case '.':
+        if (!m.replay) return;
+        if (!m.paused) m.togglePause();
+        // one record forward while paused
+        m.paused = false; m.step(); m.paused = true;
+        this.message = m.replayEnded ? 'end of recording' : 'step';
+        break;
       case 'p': {
         const paused = m.togglePause();
         this.message = paused ? 'paused' : 'resumed';
@@ -257,8 +264,10 @@ export class TopView {
   private headerText(): string {
     const m = this.model;
     const state = m.paused ? '{red-bg}{white-fg} PAUSED {/white-fg}{/red-bg}' : 'live';
-    const t = new Date().toTimeString().slice(0, 8);
-    return ` ethkit top  ${t}  interval ${m.intervalS}s  sample #${m.samples}  ${state}  sort: ${m.sort}${m.filter ? `  filter: ${blessed.escape(m.filter)}` : ''}`;
+    const rt = m.replayTime;
+    const t = rt ? new Date(rt).toTimeString().slice(0, 8) : new Date().toTimeString().slice(0, 8);
+    const rep = m.replay ? `  {yellow-fg}REPLAY ${m.replayAt}/${m.replay.length}${m.replayEnded ? ' (end)' : ''}{/yellow-fg}` : '';
+    return ` ethkit top  ${t}${rep}  interval ${m.intervalS}s  sample #${m.samples}  ${state}  sort: ${m.sort}${m.filter ? `  filter: ${blessed.escape(m.filter)}` : ''}`;
   }
 
   private nicsText(nowMs: number): string {
