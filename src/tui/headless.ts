@@ -38,7 +38,7 @@ export function cpusJson(model: TopModel): JsonCpu[] {
 
 /** One sample as the JSON-lines record of --count --json and --record. */
 export function sampleJson(model: TopModel, k: number): object {
-  return { sample: k, time: model.replayTime ?? new Date().toISOString(), devices: model.devices.map(d => deviceJson(d, model)), cpus: cpusJson(model) };
+  return { sample: k, time: model.replayTime ?? new Date().toISOString(), devices: model.devices.map(d => deviceJson(d, model)), cpus: cpusJson(model), events: model.sampleEvents };
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -103,6 +103,7 @@ export async function runHeadless(model: TopModel, count: number, json: boolean,
     } else {
       out.write(`sample ${k}/${count}  ${new Date().toISOString()}\n${HEADER}\n`);
       for (const d of model.devices) out.write(deviceLine(d) + '\n');
+      for (const e of model.sampleEvents) out.write(`event ${e.time} ${e.dev}: ${e.text}\n`);
       if (model.cpus.rows.length) {
         out.write(`${rpad('CPU', 6)} ${rpad('PROC/s', 9)} ${rpad('DROP/s', 7)} ${rpad('SQZ/s', 7)} ${rpad('RPS/s', 7)} ${rpad('NET_RX/s', 9)} ${rpad('NET_TX/s', 9)} ${rpad('QIRQ/s', 8)}  QUEUES\n`);
         for (const c of model.cpus.rows) out.write(`${rpad(String(c.cpu), 6)} ${rpad(perSec(c.processed), 9)} ${rpad(perSec(c.dropped), 7)} ${rpad(perSec(c.squeezed), 7)} ${rpad(perSec(c.rps), 7)} ${rpad(perSec(c.netRx), 9)} ${rpad(perSec(c.netTx), 9)} ${rpad(perSec(c.irqs), 8)}  ${c.serves.join(' ')}\n`);

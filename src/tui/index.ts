@@ -11,6 +11,7 @@ import type { FrontEndIo } from '../common/io';
 import fs from 'node:fs';
 import type { RecordLine } from './model';
 import { sampleJson } from './headless';
+import { watchNotifications } from './events';
 
 /** A --record file → its lines; throws Error with a one-line message. */
 function loadRecording(file: string): RecordLine[] {
@@ -85,6 +86,8 @@ export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
   const transport = io?.transport ?? own;
   const model = new TopModel({ names: args.devices.length ? args.devices : null, transport, sysfsRoot: root, intervalS: args.intervalS, replay });
   if (model.devices.length === 0) { model.close(); own?.close(); if (recordFd >= 0) fs.closeSync(recordFd); return fail('--top: no network devices found'); }
+  // Settings changed by anyone (ethtool netlink monitor group), for the event line.
+  const stopWatch = replay ? null : watchNotifications(args.devices.length ? args.devices : null, e => model.events.push(e));
   let recordError: string | null = null;
   if (recordFd >= 0) {
     model.onSample = () => {
@@ -106,6 +109,7 @@ export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
     const { runInteractive } = await import('./interactive');
     return await runInteractive(model);
   } finally {
+    stopWatch?.();
     model.close();
     own?.close();
     if (recordFd >= 0) fs.closeSync(recordFd);

@@ -12,6 +12,7 @@ import { queueLayout, imbalance, QueueLayout, QueueMetric } from './queues';
 import { SysfsDevice, SYSFS_NET, listNetDevices } from './sysfs';
 import { History } from './history';
 import { CpuSampler, TextReader } from './cpus';
+import { EventLog, TopEvent } from './events';
 
 export type SortKey = 'name' | 'value' | 'rate';
 export const SORT_KEYS: readonly SortKey[] = ['name', 'value', 'rate'];
@@ -340,6 +341,8 @@ export interface RecordLine {
     /** device → MSI vectors (its own or its parent's msi_irqs) */
     msi: Record<string, number[]>;
   };
+  /** ethtool netlink notifications since the previous record (link events are derived again) */
+  events?: TopEvent[];
   /** what the view showed: the --count --json sample object */
   view?: object;
 }
@@ -366,6 +369,11 @@ export class TopModel {
   /** Per-CPU softnet/softirq/queue-IRQ rates. */
   readonly cpus: CpuSampler;
 
+  /** Link and driver events (the view's event line). */
+  readonly events = new EventLog();
+  /** Events of this sample (link changes found now, notifications since the last sample). */
+  sampleEvents: TopEvent[] = [];
+  private lastLink = new Map<string, string>();
   /** Called after each live sample (--record writes a line). */
   onSample: (() => void) | null = null;
   /** --replay: records, the next one to show, and the clock of the one shown. */
@@ -423,8 +431,23 @@ export class TopModel {
     for (const d of this.devices) d.sample(this.clock);
     this.sampleNs = this.clock();
     this.cpus.sample(this.devices.filter(d => d.present).map(d => d.name), this.sampleNs);
+    this.linkEvents();
     this.samples++;
     this.onSample?.();
+  }
+
+  /** Link changes since the previous sample become events; then this sample's events are taken. */
+  private linkEvents(time = new Date().toISOString()): void {
+    for (const d of this.devices) {
+      const now = d.present ? d.sysfs.operstate : 'gone';
+      const before = this.lastLink.get(d.name);
+      this.lastLink.set(d.name, now);
+      if (before === undefined || before === now) continue;
+      const text = now === 'gone' ? 'device gone' : before === 'gone' ? `device back (${now})`
+        : now === 'up' ? `link up (${before} → up)` : before === 'up' ? `link down (up → ${now})` : `link ${now} (${before} → ${now})`;
+      this.events.push({ time, dev: d.name, source: 'link', text });
+    }
+    this.sampleEvents = this.events.takeNew();
   }
 
   /** --replay: show the next record (false at the end: the last one stays). */
@@ -439,6 +462,8 @@ export class TopModel {
       d.sampleRecorded(rd, rd.ns ? BigInt(rd.ns) : this.replayNs);
     }
     this.cpus.sample(r.devices.filter(x => x.present).map(x => x.name), this.replayNs);
+    for (const e of r.events ?? []) this.events.push(e);
+    this.linkEvents(r.time);
     this.samples++;
     return true;
   }
@@ -462,6 +487,7 @@ export class TopModel {
       record: 1, sample: this.samples, time: (view as { time?: string } | undefined)?.time ?? new Date().toISOString(), mono_ns: String(this.replay ? this.replayNs : this.sampleNs), interval_s: this.intervalS,
       devices: this.devices.map(d => d.recorded()),
       proc: { ...c.raw, affinity, msi },
+      events: this.sampleEvents.filter(e => e.source === 'netlink'),
       ...(view ? { view } : {}),
     };
   }

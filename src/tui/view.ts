@@ -100,6 +100,7 @@ export class TopView {
   private qcH = 0;
   private readonly table: BNode;
   private readonly footer: BNode;
+  private readonly eventBox: BNode;
   private bitsChart: BChart | null = null;
   private pktsChart: BChart | null = null;
   private midH = 0;
@@ -126,6 +127,7 @@ export class TopView {
     this.cpuBox = box({ border: { type: 'line' }, label: ' CPUs ', style: { border: { fg: 'cyan' } } });
     this.table = box({ left: 0, width: '100%', border: { type: 'line' }, label: ' counters ', style: { border: { fg: 'cyan' } } });
     this.footer = box({ left: 0, width: '100%', height: 1, bottom: 0, style: { fg: 'black', bg: 'white' } });
+    this.eventBox = box({ left: 0, width: '100%', height: 1, bottom: 1 });
     this.layout();
     this.screen.on('resize', () => { this.layout(); this.render(); });
     this.screen.on('keypress', (ch, key) => this.key(ch, key));
@@ -143,7 +145,7 @@ export class TopView {
     const ncpu = Math.max(1, this.model.cpus.rows.length || 2);
     const nicsH = Math.min(ndev + 3, Math.max(4, Math.floor(H * 0.25)));
     this.nics.top = 1; this.nics.height = nicsH;
-    let rest = H - 2 - nicsH;
+    let rest = H - 3 - nicsH; // header, event line, footer
     // chart ≥ 6 rows (4 plotting rows), queues/CPUs ≥ 5, table ≥ 5 — trimmed in that order's reverse
     const want = rest - 5;
     this.midH = want >= 11 ? Math.min(12, Math.max(6, Math.floor(want * 0.4))) : 0;
@@ -178,7 +180,7 @@ export class TopView {
       this.queues.hide(); this.cpuBox.hide();
     }
     this.table.top = qTop + this.qcH;
-    this.table.height = Math.max(3, H - 2 - nicsH - this.midH - this.qcH);
+    this.table.height = Math.max(3, H - 3 - nicsH - this.midH - this.qcH);
     this.tableRows = Math.max(0, (this.table.height as number) - 3);
   }
 
@@ -255,6 +257,7 @@ export class TopView {
       this.tableText(dev, nowMs);
     }
     if (this.qcH) this.cpuBox.setContent(this.cpuText(nowMs));
+    this.eventBox.setContent(this.eventText());
     this.footer.setContent(this.editing !== null
       ? ` filter: ${blessed.escape(this.editing)}_   (Enter apply, Esc cancel)`
       : ` q quit  Tab/arrows NIC  / filter  s sort  z zero  p pause  +/- interval  PgUp/PgDn scroll${this.message ? '   — ' + blessed.escape(this.message) : ''}`);
@@ -295,6 +298,17 @@ export class TopView {
       lines.push(sel ? `{inverse}${line}{/inverse}` : line);
     });
     return lines.join('\n');
+  }
+
+  /** The newest link/driver event (and how many came before it). */
+  private eventText(): string {
+    const ev = this.model.events;
+    const e = ev.last;
+    if (!e) return '{gray-fg} events: none (link changes and settings changed by any program show here){/gray-fg}';
+    const t = new Date(e.time).toTimeString().slice(0, 8);
+    const color = e.source === 'link' && /down|gone/.test(e.text) ? 'red' : 'yellow';
+    const more = ev.list.length > 1 ? `  (${ev.list.length - 1} earlier)` : '';
+    return ` event ${t} {${color}-fg}{bold}${blessed.escape(e.dev)}: ${blessed.escape(e.text)}{/bold}{/${color}-fg}${more}`;
   }
 
   /** NIC rows for terminals under 110 columns: shorter names, no speed, narrower numbers. */
