@@ -53,3 +53,45 @@ test('parseTopArgs: --record and --replay', () => {
   assert.throws(() => parseTopArgs(['--top', '--record']), (e: Error) => e instanceof TopUsageError && e.message === '--record needs a FILE');
   assert.throws(() => parseTopArgs(['--top', '--record', 'a', '--replay', 'b']), /do not go together/);
 });
+
+test('standard statistics: std:GROUP:Name counters beside the driver names, with rates; asked no more once none come', async () => {
+  const { TopModel } = await import('../src/tui/model');
+  const { SimTransport, simDevice } = await import('./doubles/sim');
+  const fs = await import('node:fs'), os = await import('node:os'), path = await import('node:path');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ektui-std-'));
+  try {
+    for (const [k, n] of ['sim0', 'sim1'].entries()) {
+      fs.mkdirSync(path.join(root, n, 'statistics'), { recursive: true });
+      fs.writeFileSync(path.join(root, n, 'ifindex'), `${k + 5}\n`);
+      fs.writeFileSync(path.join(root, n, 'operstate'), 'up\n');
+      fs.writeFileSync(path.join(root, n, 'flags'), '0x1003\n');
+      fs.writeFileSync(path.join(root, n, 'statistics', 'rx_packets'), '0\n');
+    }
+    let frames = 100n, asked1 = 0;
+    const opener = (dev: string) => ({
+      standardStats: () => {
+        if (dev === 'sim1') { asked1++; return {}; }
+        return { 'eth-mac': { FramesReceivedOK: frames, FrameCheckSequenceErrors: 0n }, rmon: { etherStatsUndersizePkts: 0n } };
+      },
+      close() { /* nothing */ },
+    });
+    let now = 1_000_000_000n;
+    const model = new TopModel({ names: ['sim0', 'sim1'], transport: new SimTransport([simDevice('sim0'), simDevice('sim1')]), sysfsRoot: root, clock: () => now, standardStats: opener, proc: { read: () => null } });
+    model.sample();
+    frames += 500n; now += 2_000_000_000n;
+    model.sample();
+    const d = model.devices[0];
+    const names = Array.from({ length: d.counterCount }, (_, r) => d.counterName(r));
+    assert.ok(names.includes('rx_queue_0_packets'), 'the driver names stay');
+    assert.deepEqual(names.filter(n => n.startsWith('std:')), ['std:eth-mac:FramesReceivedOK', 'std:eth-mac:FrameCheckSequenceErrors', 'std:rmon:etherStatsUndersizePkts']);
+    const r = names.indexOf('std:eth-mac:FramesReceivedOK');
+    const [set, i] = d.counterSet(r);
+    assert.equal(set.rate[i], 250);
+    assert.equal(d.level(names.indexOf('std:eth-mac:FrameCheckSequenceErrors'), 0, 1000), 0, 'an error counter that does not move is not highlighted');
+    assert.equal(asked1, 1, 'a device without standard statistics is asked once');
+    assert.ok(!Array.from({ length: model.devices[1].counterCount }, (_, k) => model.devices[1].counterName(k)).some(n => n.startsWith('std:')));
+    model.close();
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

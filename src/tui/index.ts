@@ -84,7 +84,7 @@ export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
   // A transport given by the caller stays the caller's to close.
   const own = io?.transport || replay ? null : transportOrNull();
   const transport = io?.transport ?? own;
-  const model = new TopModel({ names: args.devices.length ? args.devices : null, transport, sysfsRoot: root, intervalS: args.intervalS, replay });
+  const model = new TopModel({ names: args.devices.length ? args.devices : null, transport, sysfsRoot: root, intervalS: args.intervalS, replay, standardStats: true });
   if (model.devices.length === 0) { model.close(); own?.close(); if (recordFd >= 0) fs.closeSync(recordFd); return fail('--top: no network devices found'); }
   // Settings changed by anyone (ethtool netlink monitor group), for the event line.
   const stopWatch = replay ? null : watchNotifications(args.devices.length ? args.devices : null, e => model.events.push(e));

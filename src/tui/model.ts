@@ -7,6 +7,7 @@
 import type { Transport } from '../ethtool/transport';
 import { Nic, StatsReader } from '../device/nic';
 import { EthtoolError } from '../device/errors';
+import { StdStats, StdOpener } from './stdstats';
 import { CounterSet } from './counters';
 import { queueLayout, imbalance, QueueLayout, QueueMetric } from './queues';
 import { SysfsDevice, SYSFS_NET, listNetDevices } from './sysfs';
@@ -95,7 +96,11 @@ export class DeviceState {
   private sumIdx: { set: CounterSet; idx: SummaryIndex } | null = null;
   private alarmIdx: { set: CounterSet; idx: number[] }[] = [];
 
-  constructor(readonly name: string, private readonly transport: Transport | null, sysfsRoot: string, historyLength: number) {
+  /** The netlink standard statistics (eth-mac, eth-phy, eth-ctrl, rmon) beside the driver's names. */
+  private readonly std: StdStats | null;
+
+  constructor(readonly name: string, private readonly transport: Transport | null, sysfsRoot: string, historyLength: number, std: boolean | StdOpener = false) {
+    this.std = std && transport ? new StdStats(name, typeof std === 'function' ? std : undefined) : null;
     this.sysfs = new SysfsDevice(name, sysfsRoot);
     this.history = new History(4, historyLength);
   }
@@ -148,10 +153,11 @@ export class DeviceState {
         this.nic ??= new Nic(this.name, this.transport);
         this.reader = this.nic.statsReader();
         this.readerGen = -1;
+        this.std?.reset();
       }
       const v = this.reader.read();
       this.drvStatus = 'ok';
-      return v;
+      return this.std ? this.std.merge(this.reader, v) : v;
     } catch (e) {
       this.reader = null;
       if (e instanceof EthtoolError) {
@@ -242,9 +248,11 @@ export class DeviceState {
     }
     if (drvValues) {
       const reader = this.reader!;
-      if (reader.generation !== this.readerGen) {
-        this.readerGen = reader.generation;
-        if (!sameNames(reader.names, this.drv.names)) { this.drv.setNames(reader.names); changed = true; }
+      const gen = reader.generation * 1000 + (this.std?.generation ?? 0);
+      if (gen !== this.readerGen) {
+        this.readerGen = gen;
+        const names = this.std?.names(reader.names) ?? reader.names;
+        if (!sameNames(names, this.drv.names)) { this.drv.setNames(names); changed = true; }
       }
     } else if (this.drvStatus !== 'error' && this.drv.names.length) {
       this.drv.setNames([]); // the driver has no statistics
@@ -304,7 +312,7 @@ export class DeviceState {
 
   zero(): void { this.sys.zero(); this.drv.zero(); }
 
-  close(): void { this.sysfs.close(); }
+  close(): void { this.sysfs.close(); this.std?.close(); }
 }
 
 export interface TopOptions {
@@ -323,6 +331,8 @@ export interface TopOptions {
   proc?: { read?: TextReader; root?: string; sysNet?: string };
   /** --replay: the recorded samples shown instead of live reads. */
   replay?: RecordLine[];
+  /** Also read the netlink standard statistics (std:GROUP:Name counters); a function opens the source. */
+  standardStats?: boolean | StdOpener;
 }
 
 /** One line of a --record file (schema: docs/top-record.md). */
@@ -411,7 +421,7 @@ export class TopModel {
   }
 
   private add(name: string): DeviceState {
-    const d = new DeviceState(name, this.opts.transport, this.root, this.historyLength);
+    const d = new DeviceState(name, this.opts.transport, this.root, this.historyLength, this.replay ? false : this.opts.standardStats ?? false);
     this.devices.push(d);
     return d;
   }
