@@ -95,3 +95,17 @@ test('standard statistics: std:GROUP:Name counters beside the driver names, with
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('troubleClass: drop/error counters of different drivers fall into the same classes', async () => {
+  const { troubleClass } = await import('../src/tui/trouble');
+  const cases: [string, string | null][] = [
+    ['rx_missed_errors', 'rx_missed'], ['rx_no_buffer_count', 'rx_missed'], ['rx_fifo_errors', 'rx_missed'], ['[3]: rx_nobuf', 'rx_missed'],
+    ['rx_queue_0_drops', 'rx_drop'], ['rx_dropped', 'rx_drop'], ['tx_dropped', 'tx_drop'], ['rx0_drops', 'rx_drop'], ['rx_discards', 'rx_drop'],
+    ['rx_crc_errors', 'rx_crc'], ['std:eth-mac:FrameCheckSequenceErrors', 'rx_crc'], ['rx_length_errors', 'rx_length'],
+    ['std:rmon:etherStatsUndersizePkts', 'rx_length'], ['std:rmon:etherStatsJabbers', 'rx_length'],
+    ['tx_carrier_errors', 'tx_carrier'], ['tx_heartbeat_errors', 'tx_carrier'], ['collisions', 'tx_collision'],
+    ['std:eth-mac:SingleCollisionFrames', 'tx_collision'], ['tx_timeout_count', 'tx_timeout'], ['rx_errors', 'rx_error'], ['tx_errors', 'tx_error'],
+    ['rx_packets', null],
+  ];
+  for (const [name, want] of cases) assert.equal(troubleClass(name), want, name);
+});

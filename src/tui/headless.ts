@@ -15,6 +15,7 @@ export interface JsonDevice {
   rx_bps?: number; tx_bps?: number; rx_pps?: number; tx_pps?: number;
   drops_ps?: number; errors_ps?: number;
   alarms?: string[];
+  trouble?: Record<string, number>;
   queues?: {
     count: number; rx_metric: string | null; tx_metric: string | null;
     rx_pps: number[]; tx_pps: number[]; rx_imbalance: number | null; tx_imbalance: number | null;
@@ -62,6 +63,7 @@ export function deviceJson(d: DeviceState, model?: TopModel): JsonDevice {
     elapsed_s: Number(d.elapsedNs) / 1e9,
     rx_bps: r3(s.rxBits), tx_bps: r3(s.txBits), rx_pps: r3(s.rxPkts), tx_pps: r3(s.txPkts),
     drops_ps: r3(s.drops), errors_ps: r3(s.errors), alarms,
+    trouble: Object.fromEntries([...d.trouble].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => [k, r3(v)])),
     queues: {
       count: q.count, rx_metric: q.rxPackets?.metric ?? null, tx_metric: q.txPackets?.metric ?? null,
       rx_pps: Array.from(d.qRxPkts, r3), tx_pps: Array.from(d.qTxPkts, r3),

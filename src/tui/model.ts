@@ -8,6 +8,7 @@ import type { Transport } from '../ethtool/transport';
 import { Nic, StatsReader } from '../device/nic';
 import { EthtoolError } from '../device/errors';
 import { StdStats, StdOpener } from './stdstats';
+import { troubleClass } from './trouble';
 import { CounterSet } from './counters';
 import { queueLayout, imbalance, QueueLayout, QueueMetric } from './queues';
 import { SysfsDevice, SYSFS_NET, listNetDevices } from './sysfs';
@@ -84,6 +85,13 @@ export class DeviceState {
   summary: Summary = { rxBits: 0, txBits: 0, rxPkts: 0, txPkts: 0, drops: 0, errors: 0 };
   /** Trouble counters (drops/errors/misses…) that moved in the last interval. */
   alarmsMoving = 0;
+  /**
+   * Trouble by class across drivers (rx_drop, rx_missed, crc …): per class the rate of its
+   * busiest counter (the max, as totals and per-queue counters of one class overlap); only
+   * classes that moved.
+   */
+  trouble = new Map<string, number>();
+  private alarmClass: (string | null)[][] = [];
   /** Measured length of the last interval (ns); 0 before two samples. */
   elapsedNs = 0n;
   readonly history: History;
@@ -133,6 +141,7 @@ export class DeviceState {
       for (let i = 0; i < set.alarm.length; i++) if (set.alarm[i]) idx.push(i);
       return { set, idx };
     });
+    this.alarmClass = this.alarmIdx.map(({ set, idx }) => idx.map(i => troubleClass(set.names[i]) ?? 'other'));
   }
 
   private markGone(nowMs: number): void {
@@ -287,7 +296,17 @@ export class DeviceState {
       s.rxBits = s.txBits = s.rxPkts = s.txPkts = s.drops = s.errors = 0;
     }
     let moving = 0;
-    for (const { set, idx } of this.alarmIdx) for (const i of idx) if (set.rate[i] > 0) moving++;
+    this.trouble.clear();
+    this.alarmIdx.forEach(({ set, idx }, k) => {
+      const cls = this.alarmClass[k];
+      idx.forEach((i, j) => {
+        const r = set.rate[i];
+        if (!(r > 0)) return;
+        moving++;
+        const c = cls?.[j] ?? 'other';
+        if (r > (this.trouble.get(c) ?? 0)) this.trouble.set(c, r);
+      });
+    });
     this.alarmsMoving = moving;
     const q = this.queues, rate = this.drv.rate;
     const fill = (out: Float64Array, m: QueueMetric | null) => {

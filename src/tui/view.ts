@@ -292,7 +292,7 @@ export class TopView {
         const imbS = rpad(imb ? imbalanceText(imb) : '-', 5);
         const oper = d.sysfs.operstate;
         const operS = oper === 'up' ? `{green-fg}${pad(operText(oper), 8)}{/green-fg}` : `{yellow-fg}${pad(operText(oper), 8)}{/yellow-fg}`;
-        const trouble = d.alarmsMoving ? `{red-fg}{bold}! ${d.alarmsMoving} moving{/bold}{/red-fg}` : '';
+        const trouble = d.alarmsMoving ? `{red-fg}{bold}! ${[...d.trouble.keys()].sort().join(' ')}{/bold}{/red-fg}` : '';
         line = `${mark} ${pad(blessed.escape(d.name), 15)} ${operS} ${rpad(speed(d.sysfs.speedMbps), 6)} ${rpad(bits(s.rxBits), 10)} ${rpad(perSec(s.rxPkts), 9)} ${rpad(bits(s.txBits), 10)} ${rpad(perSec(s.txPkts), 9)} ${red(s.drops, 8)} ${red(s.errors, 8)} ${rpad(String(d.queues.count || '-'), 3)} ${imb >= IMBALANCE_WARN ? `{yellow-fg}${imbS}{/yellow-fg}` : imbS}  ${trouble}`;
       }
       lines.push(sel ? `{inverse}${line}{/inverse}` : line);
