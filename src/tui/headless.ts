@@ -103,7 +103,7 @@ export async function runHeadless(model: TopModel, count: number, json: boolean,
     if (json) {
       out.write(JSON.stringify(sampleJson(model, k)) + '\n');
     } else {
-      out.write(`sample ${k}/${count}  ${new Date().toISOString()}\n${HEADER}\n`);
+      out.write(`sample ${k}/${count}  ${model.replayTime ?? new Date().toISOString()}\n${HEADER}\n`);
       for (const d of model.devices) out.write(deviceLine(d) + '\n');
       for (const e of model.sampleEvents) out.write(`event ${e.time} ${e.dev}: ${e.text}\n`);
       if (model.cpus.rows.length) {
