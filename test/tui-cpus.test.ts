@@ -109,3 +109,15 @@ test('troubleClass: drop/error counters of different drivers fall into the same 
   ];
   for (const [name, want] of cases) assert.equal(troubleClass(name), want, name);
 });
+
+test('CpuSampler: each queue IRQ against the CPU list the applied profile set', () => {
+  let files: Record<string, string> = {
+    '/proc/net/softnet_stat': softnet([[0, 0, 0, 0], [0, 0, 0, 0]]), '/proc/softirqs': softirqs([0, 0], [0, 0]),
+    '/proc/interrupts': interrupts([0, 0], [0, 0]), '/proc/irq/30/smp_affinity_list': '0-1\n', '/proc/irq/31/smp_affinity_list': '1\n',
+  };
+  const s = new CpuSampler(p => files[p] ?? null, '/proc', '/nonexistent', () => [], () => new Map([[30, '0'], [31, '0']]));
+  s.sample(['eth1'], 1_000_000_000n);
+  files = { ...files, '/proc/interrupts': interrupts([40, 0], [0, 9]) };
+  s.sample(['eth1'], 2_000_000_000n);
+  assert.deepEqual(s.irqs.get('eth1')!.map(q => [q.irq, q.cpu, q.intent, q.matches]), [[30, 0, '0', true], [31, 1, '0', false]]);
+});

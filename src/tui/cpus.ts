@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { parseInterrupts, queueIrqs, parseCpuList, InterruptLine } from '../common/cpus';
+import { appliedIrqIntent } from '../common/applied';
 
 /** Reads a whole /proc or /sys text file; null when it cannot be read. */
 export type TextReader = (path: string) => string | null;
@@ -29,6 +30,10 @@ export interface QueueIrqRow {
   cpu: number;
   /** smp_affinity_list (effective_affinity_list when the kernel has it) */
   affinity: string;
+  /** the CPU list the last applied profile set for this IRQ (null: none applied) */
+  intent: string | null;
+  /** whether the CPU that served it is one the profile meant (null: no intent or idle) */
+  matches: boolean | null;
 }
 
 const SOFTNET_COLS = 13;
@@ -45,13 +50,16 @@ export class CpuSampler {
   private affinityAge = 1e9;
   /** Affinity list by IRQ (refreshed every 5 samples). */
   readonly affinity = new Map<number, string>();
+  /** Applied profile's CPU list by IRQ (refreshed with the affinities). */
+  readonly intent = new Map<number, string>();
   /** MSI vectors found per device at the last discovery. */
   readonly msi = new Map<string, number[]>();
   /** The texts of the last sample (for --record). */
   raw: { softnet_stat: string | null; softirqs: string | null; interrupts: string | null } = { softnet_stat: null, softirqs: null, interrupts: null };
 
   constructor(private readonly read: TextReader = readText, private readonly proc = '/proc', private readonly sysNet = '/sys/class/net',
-    private readonly msiOf: (dev: string) => number[] = dev => defaultMsi(sysNet, dev)) {}
+    private readonly msiOf: (dev: string) => number[] = dev => defaultMsi(sysNet, dev),
+    private readonly intentOf: (dev: string) => Map<number, string> | null = dev => appliedIrqIntent(dev)?.irqs ?? null) {}
 
   /** One sample; `devices` = NIC names whose queue IRQs are tracked. */
   sample(devices: readonly string[], ns: bigint): void {
@@ -131,6 +139,9 @@ export class CpuSampler {
           }
         }
         if (q.cpu < 0) { const a = parseCpuList(q.affinity); if (a && a.length === 1) q.cpu = a[0]; }
+        q.intent = this.intent.get(q.irq) ?? null;
+        const want = q.intent === null ? null : parseCpuList(q.intent);
+        q.matches = want && q.cpu >= 0 ? want.includes(q.cpu) : null;
         const row = q.cpu >= 0 ? byCpu.get(q.cpu) : undefined;
         if (row) row.serves.push(`${dev}:${q.queue}`);
       }
@@ -147,12 +158,14 @@ export class CpuSampler {
       const msi = new Set(list);
       const found = queueIrqs(dev, this.lines, msi.size ? msi : null);
       // Several vectors per queue (rx and tx apart): keep each, named by its action.
-      this.irqs.set(dev, found.map(q => ({ irq: q.irq, name: q.name, queue: q.queue, rate: 0, cpu: -1, affinity: '' })));
+      this.irqs.set(dev, found.map(q => ({ irq: q.irq, name: q.name, queue: q.queue, rate: 0, cpu: -1, affinity: '', intent: null, matches: null })));
     }
     this.affinityAge = 1e9;
   }
 
   private readAffinity(): void {
+    this.intent.clear();
+    for (const dev of this.irqs.keys()) for (const [irq, v] of this.intentOf(dev) ?? []) this.intent.set(irq, v);
     for (const list of this.irqs.values()) for (const q of list) {
       const t = this.read(`${this.proc}/irq/${q.irq}/effective_affinity_list`) ?? this.read(`${this.proc}/irq/${q.irq}/smp_affinity_list`);
       const s = t?.trim() ?? '';

@@ -22,7 +22,7 @@ export interface JsonDevice {
   };
   driver_stats?: string;
   rates?: Record<string, number>;
-  irqs?: { irq: number; name: string; queue: number; cpu: number | null; affinity: string; rate: number }[];
+  irqs?: { irq: number; name: string; queue: number; cpu: number | null; affinity: string; rate: number; profile_cpus: string | null; matches_profile: boolean | null }[];
 }
 
 export interface JsonCpu {
@@ -70,7 +70,7 @@ export function deviceJson(d: DeviceState, model?: TopModel): JsonDevice {
       rx_imbalance: fin(d.rxImbalance), tx_imbalance: fin(d.txImbalance),
     },
     driver_stats: d.drvStatus, rates,
-    irqs: (model?.cpus.irqs.get(d.name) ?? []).map(q => ({ irq: q.irq, name: q.name, queue: q.queue, cpu: q.cpu < 0 ? null : q.cpu, affinity: q.affinity, rate: r3(q.rate) })),
+    irqs: (model?.cpus.irqs.get(d.name) ?? []).map(q => ({ irq: q.irq, name: q.name, queue: q.queue, cpu: q.cpu < 0 ? null : q.cpu, affinity: q.affinity, rate: r3(q.rate), profile_cpus: q.intent, matches_profile: q.matches })),
   };
 }
 

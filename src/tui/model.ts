@@ -369,6 +369,8 @@ export interface RecordLine {
     affinity: Record<string, string>;
     /** device → MSI vectors (its own or its parent's msi_irqs) */
     msi: Record<string, number[]>;
+    /** IRQ → CPU list the applied profile set (from the profiles' snapshot store) */
+    intent?: Record<string, string>;
   };
   /** ethtool netlink notifications since the previous record (link events are derived again) */
   events?: TopEvent[];
@@ -423,7 +425,11 @@ export class TopModel {
         const m = /^\/proc\/irq\/(\d+)\/effective_affinity_list$/.exec(p);
         return m ? pr.affinity[m[1]] ?? null : null;
       };
-      this.cpus = new CpuSampler(read, '/proc', '/nonexistent', dev => cur()?.msi[dev] ?? []);
+      this.cpus = new CpuSampler(read, '/proc', '/nonexistent', dev => cur()?.msi[dev] ?? [], () => {
+        const m = new Map<number, string>();
+        for (const [irq, v] of Object.entries(cur()?.intent ?? {})) m.set(Number(irq), v);
+        return m;
+      });
       this.clock = () => this.replayNs;
       this.intervalS = this.replay[1]?.interval_s ?? this.replay[0]?.interval_s ?? 1;
     } else {
@@ -512,10 +518,12 @@ export class TopModel {
     for (const [irq, a] of c.affinity) affinity[irq] = a;
     const msi: Record<string, number[]> = {};
     for (const [dev, list] of c.msi) msi[dev] = list;
+    const intent: Record<string, string> = {};
+    for (const [irq, v] of c.intent) intent[irq] = v;
     return {
       record: 1, sample: this.samples, time: (view as { time?: string } | undefined)?.time ?? new Date().toISOString(), mono_ns: String(this.replay ? this.replayNs : this.sampleNs), interval_s: this.intervalS,
       devices: this.devices.map(d => d.recorded()),
-      proc: { ...c.raw, affinity, msi },
+      proc: { ...c.raw, affinity, msi, intent },
       events: this.sampleEvents.filter(e => e.source === 'netlink'),
       ...(view ? { view } : {}),
     };

@@ -396,7 +396,11 @@ export class TopView {
     const wide = (this.queues.width as number) - 2 >= 62;
     // The CPU each queue's IRQ(s) landed on (rx/tx vectors apart: "1/0"); '-' without queue IRQs.
     const irqs = this.model.cpus.irqs.get(dev.name) ?? [];
-    const cpuOf = (k: number) => irqs.filter(x => x.queue === k).map(x => (x.cpu < 0 ? '?' : String(x.cpu))).join('/') || '-';
+    // '=' the applied profile meant that CPU, '!' it did not (red).
+    const cpuOf = (k: number) => irqs.filter(x => x.queue === k).map(x => {
+      const c = x.cpu < 0 ? '?' : String(x.cpu);
+      return x.matches === true ? `${c}=` : x.matches === false ? `{red-fg}{bold}${c}!{/bold}{/red-fg}` : c;
+    }).join('/') || '-';
     const lines = [
       `imbalance (busiest/mean): rx ${this.imb(dev.rxImbalance)}  tx ${this.imb(dev.txImbalance)}`,
       `{bold}${rpad('Q', 3)} ${rpad('RX pkt/s', 9)} ${rpad('TX pkt/s', 9)} ${wide ? `${rpad('RX bit/s', 8)} ${rpad('TX bit/s', 8)} ` : ''}${rpad('TRBL/s', 6)} ${pad('IRQ CPU', 7)}{/bold}`,
