@@ -1,17 +1,20 @@
 /**
- * CPU cost of one `ethkit --top` tick with 2 NICs x ~1,000 counters each (SimTransport,
- * simDevice(name, {extraStats: 1000}), plus a sysfs statistics/ tree per NIC in a temp dir),
+ * CPU cost of one `ethkit --top` tick with 2 NICs x 64 queues and ~1,000 more counters each
+ * (SimTransport, simDevice(name, {extraStats: 1000, queues: 64}), plus a sysfs statistics/ tree
+ * per NIC in a temp dir), and the CPU panel on 16 simulated CPUs (test/doubles/procsim.ts:
+ * softnet_stat, softirqs, /proc/interrupts with the 2 x 64 queue IRQs),
  * measured with process.cpuUsage() around the work only, side by side in one run:
  *
  *   model          TopModel.sample(): pread sysfs, GSTATS into the reused buffer, rates, queues,
- *                  highlighting, history, and the sorted (by rate) row list of the selected NIC
+ *                  highlighting, history, per-CPU and queue-IRQ rates, and the sorted (by
+ *                  rate) row list of the selected NIC
  *   model+render   the same plus TopView.render() into a 160x50 blessed screen whose output
- *                  is a null stream (charts, queue table, counter table)
+ *                  is a null stream (charts, queue table, CPU panel, event line, counter table)
  *   naive model    for comparison: Nic.stats() (names re-read, objects allocated) and sysfs
  *                  files re-opened with readFileSync, every tick
  *
  * Rounds are interleaved (model, model+render, naive, …); medians are reported. At 1 Hz, CPU
- * per tick in ms / 10 = % of one core. Target: model+render ≤ 2 %.
+ * per tick in ms / 10 = % of one core. Target: model+render ≤ 1 %.
  *
  *   node dist/bench/tui-cpu.js [--ticks 200] [--rounds 5] [--check]
  */
@@ -23,8 +26,10 @@ import { SimTransport, simDevice, SimDevice } from '../test/doubles/sim';
 import { Nic } from '../src/device/nic';
 import { TopModel } from '../src/tui/model';
 import { TopView } from '../src/tui/view';
+import { ProcSim } from '../test/doubles/procsim';
 
-const TARGET_PCT = 2;
+const TARGET_PCT = 1;
+const QUEUES = 64, CPUS = 16;
 const SYS_STATS = ['collisions', 'multicast', 'rx_bytes', 'rx_compressed', 'rx_crc_errors', 'rx_dropped', 'rx_errors',
   'rx_fifo_errors', 'rx_frame_errors', 'rx_length_errors', 'rx_missed_errors', 'rx_nohandler', 'rx_over_errors',
   'rx_packets', 'tx_aborted_errors', 'tx_bytes', 'tx_carrier_errors', 'tx_compressed', 'tx_dropped', 'tx_errors',
@@ -77,11 +82,12 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 
 export async function runBench(o: Opts): Promise<{ model: number; render: number; naive: number }> {
   const names = ['sim0', 'sim1'];
-  const devs = names.map(n => simDevice(n, { extraStats: 1000, queues: 8 }));
+  const devs = names.map(n => simDevice(n, { extraStats: 1000, queues: QUEUES }));
+  const proc = new ProcSim(CPUS, names, QUEUES);
   const t = new SimTransport(devs);
   const root = fakeSysfs(names);
   let clock = 0n;
-  const model = new TopModel({ names, transport: t, sysfsRoot: root, clock: () => (clock += 1_000_000_000n) });
+  const model = new TopModel({ names, transport: t, sysfsRoot: root, clock: () => (clock += 1_000_000_000n), proc: { read: proc.read } });
   model.sort = 'rate';
 
   // A screen rendering into nothing.
@@ -110,6 +116,7 @@ export async function runBench(o: Opts): Promise<{ model: number; render: number
     let total = 0;
     for (let k = 0; k < o.ticks; k++) {
       traffic(devs, tick++);
+      proc.tick();
       const u0 = process.cpuUsage();
       work();
       await yieldLoop();
@@ -140,7 +147,7 @@ export async function runBench(o: Opts): Promise<{ model: number; render: number
   const counters = model.devices.map(d => d.counterCount);
   const line = (label: string, ms: number) => `  ${label.padEnd(14)} ${ms.toFixed(3).padStart(7)} ms/tick   ${(ms / 10).toFixed(3).padStart(6)} % of one core at 1 Hz`;
   process.stdout.write([
-    `ethkit --top CPU per tick: 2 NICs x ${counters.join(' / ')} counters (SimTransport + sysfs tree), ${o.rounds} rounds x ${o.ticks} ticks, medians`,
+    `ethkit --top CPU per tick: 2 NICs x ${model.devices.map(d => d.queues.count).join(' / ')} queues, ${counters.join(' / ')} counters (SimTransport + sysfs tree), ${model.cpus.rows.length} CPUs, ${[...model.cpus.irqs.values()].reduce((a, l) => a + l.length, 0)} queue IRQs; ${o.rounds} rounds x ${o.ticks} ticks, medians`,
     line('model', m.model),
     line('model+render', m.render),
     line('naive model', m.naive),

@@ -522,7 +522,7 @@ test('--count N text output has a header and a line per device', async () => {
 
 test('parseTopArgs: options, device names, and one-line usage errors', () => {
   assert.deepEqual(parseTopArgs(['--count', '3', '--json', '--interval=0.5', 'eth1', 'eth2']),
-    { devices: ['eth1', 'eth2'], count: 3, json: true, intervalS: 0.5, help: false });
+    { devices: ['eth1', 'eth2'], count: 3, json: true, intervalS: 0.5, help: false, record: null, replay: null });
   assert.deepEqual(parseTopArgs(['--json', '--debug', '1', '--top', '-n', '2', 'eth0']).devices, ['eth0'], 'global flags the CLI passes along');
   assert.throws(() => parseTopArgs(['--count', '0']), /positive integer/);
   assert.throws(() => parseTopArgs(['--interval', 'fast']), /not a number/);

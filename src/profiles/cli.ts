@@ -458,10 +458,12 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
     const warnings: string[] = [];
     const now = (ctx.now ?? (() => new Date()))().toISOString();
     let recorded: string[] = [];
+    const intents = new Map<string, Record<string, string>>();
     const entryFor = (state: HostState, dev: string, touched: Touched[]): SnapshotEntry => ({
       time: now, profile: r.profile.name, params: r.params,
       device: state.devices.find(d => d.dev === dev)!, sysctl: state.sysctl, touched, instance: instances.get(dev),
       apply: { id: `${now}/${process.pid}`, devices: recorded },
+      ...(intents.get(dev) ? { intent: intents.get(dev) } : {}),
     });
     const res = await transact({
       env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
@@ -475,6 +477,12 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
         // a rollback finds everything it needs in it.
         const planned = plannedRestore(plan, state);
         recorded = devs;
+        for (const row of plan.rows) {
+          if (!row.dev || row.action === 'skip' || row.target === null || !/^file:\/proc\/irq\/\d+\/smp_affinity_list$/.test(row.id)) continue;
+          const m = intents.get(row.dev) ?? {};
+          m[row.id.slice('file:'.length)] = row.target;
+          intents.set(row.dev, m);
+        }
         for (const dev of devs) {
           const touched = planned.filter(x => (x.dev ?? r.devs[0]) === dev);
           instances.set(dev, instanceOf(r.env, state.devices.find(d => d.dev === dev)!, netns, boot));

@@ -60,6 +60,11 @@ export interface SnapshotEntry {
   instance?: InstanceId;
   /** The apply that wrote it: its id and every device it recorded (one entry each, before any change). */
   apply?: { id: string; devices: string[] };
+  /**
+   * What the apply aims at for the device's queue IRQs: /proc/irq/N/smp_affinity_list → CPU list
+   * (set or already so). Read by the live view (src/common/applied.ts); absent in older entries.
+   */
+  intent?: Record<string, string>;
 }
 
 /** An entry on a device's stack and the file that holds it. */

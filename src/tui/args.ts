@@ -8,12 +8,17 @@ export interface TopArgs {
   json: boolean;
   intervalS: number;
   help: boolean;
+  /** --record FILE: every sample as a JSON line (docs/top-record.md) */
+  record: string | null;
+  /** --replay FILE: show a recording instead of the machine */
+  replay: string | null;
 }
 
 export class TopUsageError extends Error {}
 
 export const TOP_USAGE = `usage: ethkit --top [--interval S] [DEVNAME ...]
        ethkit --top --count N [--json] [--interval S] [DEVNAME ...]
+       ethkit --top [--count N [--json]] --record FILE | --replay FILE [DEVNAME ...]
 
 Live NIC counters: per-NIC rates, history charts, per-queue load and imbalance, and every
 counter of the selected NIC (drops/errors that move are shown in red). With no DEVNAME every
@@ -22,9 +27,11 @@ non-loopback device is shown.
   --interval S  sampling interval in seconds (default 1; '+'/'-' change it live)
   --count N     print N samples and exit (no terminal needed)
   --json        with --count: one JSON object per sample (schema: src/tui/README.md)
+  --record FILE append every sample to FILE as JSON lines (docs/top-record.md)
+  --replay FILE show a recording in the same view (p pause, n step) or, with --count, print it
 
 keys: q/Ctrl-C quit  Tab/arrows select NIC  / filter  s sort (name/value/rate)  z zero
-      p pause  +/- interval  PgUp/PgDn/Home/End scroll counters`;
+      p pause  n step (replay)  +/- interval  PgUp/PgDn/Home/End scroll counters`;
 
 function num(flag: string, v: string | undefined): number {
   if (v === undefined || v === '') throw new TopUsageError(`${flag} needs a value`);
@@ -34,7 +41,7 @@ function num(flag: string, v: string | undefined): number {
 }
 
 export function parseTopArgs(argv: readonly string[]): TopArgs {
-  const a: TopArgs = { devices: [], count: null, json: false, intervalS: 1, help: false };
+  const a: TopArgs = { devices: [], count: null, json: false, intervalS: 1, help: false, record: null, replay: null };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let inline: string | undefined;
@@ -59,6 +66,12 @@ export function parseTopArgs(argv: readonly string[]): TopArgs {
         a.count = n;
         break;
       }
+      case '--record': case '--replay': {
+        const v = value();
+        if (v === undefined || v === '') throw new TopUsageError(`${arg} needs a FILE`);
+        if (arg === '--record') a.record = v; else a.replay = v;
+        break;
+      }
       case '--interval': case '-i': {
         const v = value();
         const s = num('--interval', v);
@@ -75,6 +88,7 @@ export function parseTopArgs(argv: readonly string[]): TopArgs {
         }
     }
   }
+  if (a.record !== null && a.replay !== null) throw new TopUsageError('--record and --replay do not go together');
   if (a.json && a.count === null && !a.help) throw new TopUsageError('--json needs --count N (the live view is not JSON)');
   return a;
 }

@@ -8,6 +8,26 @@ import { runHeadless } from './headless';
 import { deviceExists, SYSFS_NET } from './sysfs';
 import { Transport, openTransport } from '../ethtool/transport';
 import type { FrontEndIo } from '../common/io';
+import fs from 'node:fs';
+import type { RecordLine } from './model';
+import { sampleJson } from './headless';
+import { watchNotifications } from './events';
+
+/** A --record file → its lines; throws Error with a one-line message. */
+function loadRecording(file: string): RecordLine[] {
+  let text: string;
+  try { text = fs.readFileSync(file, 'utf8'); } catch (e) { throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message.split('\n')[0]}`); }
+  const out: RecordLine[] = [];
+  text.split('\n').forEach((l, i) => {
+    if (!l.trim()) return;
+    let o: RecordLine;
+    try { o = JSON.parse(l) as RecordLine; } catch { throw new Error(`${file}:${i + 1}: not a JSON line`); }
+    if (o?.record !== 1 || !Array.isArray(o.devices) || typeof o.mono_ns !== 'string' || !o.proc) throw new Error(`${file}:${i + 1}: not an ethkit --top record (version 1)`);
+    out.push(o);
+  });
+  if (out.length === 0) throw new Error(`${file}: no records`);
+  return out;
+}
 
 export { TopModel } from './model';
 
@@ -42,16 +62,39 @@ export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
   }
   if (args.help) { stdout.write((json ? JSON.stringify({ usage: TOP_USAGE }) : TOP_USAGE) + '\n'); return 0; }
   const root = io?.sysfsNet || (io?.env ?? process.env).ETHKIT_SYSFS_NET || SYSFS_NET;
-  for (const d of args.devices) if (!deviceExists(d, root)) return fail(`--top: ${d}: no such device`);
+  let replay: RecordLine[] | undefined;
+  if (args.replay !== null) {
+    try { replay = loadRecording(args.replay); } catch (e) { return fail(`--top: --replay ${(e as Error).message}`); }
+    if (args.devices.length) {
+      const keep = new Set(args.devices);
+      for (const d of args.devices) if (!replay.some(r => r.devices.some(x => x.name === d))) return fail(`--top: ${d}: not in the recording`);
+      replay = replay.map(r => ({ ...r, devices: r.devices.filter(x => keep.has(x.name)) }));
+    }
+  } else {
+    for (const d of args.devices) if (!deviceExists(d, root)) return fail(`--top: ${d}: no such device`);
+  }
+  let recordFd = -1;
+  if (args.record !== null) {
+    try { recordFd = fs.openSync(args.record, 'a'); } catch (e) { return fail(`--top: --record ${args.record}: ${(e as Error).message.split('\n')[0]}`); }
+  }
   const interactive = args.count === null;
   if (interactive && !((io?.terminal ?? true) && process.stdout.isTTY && process.stdin.isTTY)) {
     return fail('--top needs a terminal; use --count N [--json] for non-interactive output');
   }
   // A transport given by the caller stays the caller's to close.
-  const own = io?.transport ? null : transportOrNull();
+  const own = io?.transport || replay ? null : transportOrNull();
   const transport = io?.transport ?? own;
-  const model = new TopModel({ names: args.devices.length ? args.devices : null, transport, sysfsRoot: root, intervalS: args.intervalS });
-  if (model.devices.length === 0) { model.close(); own?.close(); return fail('--top: no network devices found'); }
+  const model = new TopModel({ names: args.devices.length ? args.devices : null, transport, sysfsRoot: root, intervalS: args.intervalS, replay, standardStats: true });
+  if (model.devices.length === 0) { model.close(); own?.close(); if (recordFd >= 0) fs.closeSync(recordFd); return fail('--top: no network devices found'); }
+  // Settings changed by anyone (ethtool netlink monitor group), for the event line.
+  const stopWatch = replay ? null : watchNotifications(args.devices.length ? args.devices : null, e => model.events.push(e));
+  let recordError: string | null = null;
+  if (recordFd >= 0) {
+    model.onSample = () => {
+      if (recordError) return;
+      try { fs.writeSync(recordFd, JSON.stringify(model.recordLine(sampleJson(model, model.samples))) + '\n'); } catch (e) { recordError = (e as Error).message.split('\n')[0]; }
+    };
+  }
   try {
     if (!interactive) {
       const ac = new AbortController();
@@ -66,7 +109,10 @@ export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
     const { runInteractive } = await import('./interactive');
     return await runInteractive(model);
   } finally {
+    stopWatch?.();
     model.close();
     own?.close();
+    if (recordFd >= 0) fs.closeSync(recordFd);
+    if (recordError) fail(`--top: --record ${args.record}: ${recordError}`);
   }
 }

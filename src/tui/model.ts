@@ -7,10 +7,14 @@
 import type { Transport } from '../ethtool/transport';
 import { Nic, StatsReader } from '../device/nic';
 import { EthtoolError } from '../device/errors';
+import { StdStats, StdOpener } from './stdstats';
+import { troubleClass } from './trouble';
 import { CounterSet } from './counters';
 import { queueLayout, imbalance, QueueLayout, QueueMetric } from './queues';
 import { SysfsDevice, SYSFS_NET, listNetDevices } from './sysfs';
 import { History } from './history';
+import { CpuSampler, TextReader } from './cpus';
+import { EventLog, TopEvent } from './events';
 
 export type SortKey = 'name' | 'value' | 'rate';
 export const SORT_KEYS: readonly SortKey[] = ['name', 'value', 'rate'];
@@ -43,6 +47,15 @@ function summaryIndex(c: CounterSet): SummaryIndex | null {
 
 export type DriverStatsStatus = 'ok' | 'none' | 'unsupported' | 'error';
 
+/** One device in a --record line: the raw inputs of a sample (u64 values as decimal strings). */
+export interface RecordedDevice {
+  name: string; present: boolean; operstate: string; speed_mbps: number | null; ifindex: number;
+  /** monotonic ns right after this device was read (decimal string; the record's mono_ns when absent) */
+  ns?: string;
+  sys: { names: readonly string[]; values: string[] };
+  driver: { status: string; names: readonly string[]; values: string[] };
+}
+
 export class DeviceState {
   present = false;
   /** Monotonic ms when it was last seen gone (null while present). */
@@ -72,19 +85,30 @@ export class DeviceState {
   summary: Summary = { rxBits: 0, txBits: 0, rxPkts: 0, txPkts: 0, drops: 0, errors: 0 };
   /** Trouble counters (drops/errors/misses…) that moved in the last interval. */
   alarmsMoving = 0;
+  /**
+   * Trouble by class across drivers (rx_drop, rx_missed, crc …): per class the rate of its
+   * busiest counter (the max, as totals and per-queue counters of one class overlap); only
+   * classes that moved.
+   */
+  trouble = new Map<string, number>();
+  private alarmClass: (string | null)[][] = [];
   /** Measured length of the last interval (ns); 0 before two samples. */
   elapsedNs = 0n;
   readonly history: History;
 
   private nic: Nic | null = null;
-  private reader: StatsReader | null = null;
+  private reader: Pick<StatsReader, 'names' | 'generation' | 'read'> | null = null;
   private readerGen = -1;
   private sysNames: readonly string[] | null = null;
   private lastNs: bigint | null = null;
   private sumIdx: { set: CounterSet; idx: SummaryIndex } | null = null;
   private alarmIdx: { set: CounterSet; idx: number[] }[] = [];
 
-  constructor(readonly name: string, private readonly transport: Transport | null, sysfsRoot: string, historyLength: number) {
+  /** The netlink standard statistics (eth-mac, eth-phy, eth-ctrl, rmon) beside the driver's names. */
+  private readonly std: StdStats | null;
+
+  constructor(readonly name: string, private readonly transport: Transport | null, sysfsRoot: string, historyLength: number, std: boolean | StdOpener = false) {
+    this.std = std && transport ? new StdStats(name, typeof std === 'function' ? std : undefined) : null;
     this.sysfs = new SysfsDevice(name, sysfsRoot);
     this.history = new History(4, historyLength);
   }
@@ -117,6 +141,7 @@ export class DeviceState {
       for (let i = 0; i < set.alarm.length; i++) if (set.alarm[i]) idx.push(i);
       return { set, idx };
     });
+    this.alarmClass = this.alarmIdx.map(({ set, idx }) => idx.map(i => troubleClass(set.names[i]) ?? 'other'));
   }
 
   private markGone(nowMs: number): void {
@@ -137,10 +162,11 @@ export class DeviceState {
         this.nic ??= new Nic(this.name, this.transport);
         this.reader = this.nic.statsReader();
         this.readerGen = -1;
+        this.std?.reset();
       }
       const v = this.reader.read();
       this.drvStatus = 'ok';
-      return v;
+      return this.std ? this.std.merge(this.reader, v) : v;
     } catch (e) {
       this.reader = null;
       if (e instanceof EthtoolError) {
@@ -164,9 +190,56 @@ export class DeviceState {
       if (this.drvStatus === 'unsupported') this.drvStatus = 'none';
     }
     const drvValues = this.readDriver();
-    const nowNs = clock();
+    this.apply(res, drvValues, clock());
+  }
+
+  /**
+   * One recorded sample (--replay) through the same path as a live one: the recorded sysfs
+   * and driver values stand in for the reads.
+   */
+  sampleRecorded(r: RecordedDevice, nowNs: bigint): void {
+    if (!r.present) { this.markGone(Number(nowNs / 1000000n)); return; }
+    const fs = this.sysfs;
+    const res: 'ok' | 'recreated' = fs.present && fs.ifindex === r.ifindex ? 'ok' : 'recreated';
+    fs.present = true; fs.operstate = r.operstate; fs.speedMbps = r.speed_mbps; fs.ifindex = r.ifindex;
+    if (!sameNames(fs.statNames, r.sys.names)) fs.statNames = r.sys.names.slice();
+    if (fs.values.length !== r.sys.values.length) fs.values = new BigUint64Array(r.sys.values.length);
+    r.sys.values.forEach((v, i) => { fs.values[i] = BigInt(v); });
+    let drv: BigUint64Array | null = null;
+    this.drvStatus = r.driver.status as DriverStatsStatus;
+    if (r.driver.status === 'ok') {
+      const names = r.driver.names.slice();
+      let reader = this.reader;
+      if (!reader || !sameNames(reader.names, names)) {
+        const gen = (reader?.generation ?? 0) + 1;
+        const vals = new BigUint64Array(names.length);
+        reader = this.reader = { names, generation: gen, read: () => vals };
+      }
+      drv = reader.read();
+      r.driver.values.forEach((v, i) => { drv![i] = BigInt(v); });
+    }
+    this.apply(res, drv, nowNs);
+  }
+
+  /** The raw inputs of the last sample, as --record writes them. */
+  recorded(): RecordedDevice {
+    const fs = this.sysfs;
+    if (!this.present) return { name: this.name, present: false, operstate: '', speed_mbps: null, ifindex: 0, sys: { names: [], values: [] }, driver: { status: this.drvStatus, names: [], values: [] } };
+    const drvVals = this.drvStatus === 'ok' && this.reader ? this.lastDrv : null;
+    return {
+      name: this.name, present: true, operstate: fs.operstate, speed_mbps: fs.speedMbps, ifindex: fs.ifindex,
+      ...(this.lastNs !== null ? { ns: String(this.lastNs) } : {}),
+      sys: { names: fs.statNames, values: Array.from(fs.values, String) },
+      driver: { status: this.drvStatus, names: drvVals ? this.drv.names : [], values: drvVals ? Array.from(drvVals, String) : [] },
+    };
+  }
+
+  private lastDrv: BigUint64Array | null = null;
+
+  private apply(res: 'ok' | 'recreated', drvValues: BigUint64Array | null | false, nowNs: bigint): void {
     const nowMs = Number(nowNs / 1000000n);
     if (drvValues === false) { this.markGone(nowMs); return; }
+    this.lastDrv = drvValues;
     if (res === 'recreated' || !this.present) {
       if (this.everSeen) this.returns++;
       this.everSeen = true;
@@ -184,9 +257,11 @@ export class DeviceState {
     }
     if (drvValues) {
       const reader = this.reader!;
-      if (reader.generation !== this.readerGen) {
-        this.readerGen = reader.generation;
-        if (!sameNames(reader.names, this.drv.names)) { this.drv.setNames(reader.names); changed = true; }
+      const gen = reader.generation * 1000 + (this.std?.generation ?? 0);
+      if (gen !== this.readerGen) {
+        this.readerGen = gen;
+        const names = this.std?.names(reader.names) ?? reader.names;
+        if (!sameNames(names, this.drv.names)) { this.drv.setNames(names); changed = true; }
       }
     } else if (this.drvStatus !== 'error' && this.drv.names.length) {
       this.drv.setNames([]); // the driver has no statistics
@@ -221,7 +296,17 @@ export class DeviceState {
       s.rxBits = s.txBits = s.rxPkts = s.txPkts = s.drops = s.errors = 0;
     }
     let moving = 0;
-    for (const { set, idx } of this.alarmIdx) for (const i of idx) if (set.rate[i] > 0) moving++;
+    this.trouble.clear();
+    this.alarmIdx.forEach(({ set, idx }, k) => {
+      const cls = this.alarmClass[k];
+      idx.forEach((i, j) => {
+        const r = set.rate[i];
+        if (!(r > 0)) return;
+        moving++;
+        const c = cls?.[j] ?? 'other';
+        if (r > (this.trouble.get(c) ?? 0)) this.trouble.set(c, r);
+      });
+    });
     this.alarmsMoving = moving;
     const q = this.queues, rate = this.drv.rate;
     const fill = (out: Float64Array, m: QueueMetric | null) => {
@@ -246,7 +331,7 @@ export class DeviceState {
 
   zero(): void { this.sys.zero(); this.drv.zero(); }
 
-  close(): void { this.sysfs.close(); }
+  close(): void { this.sysfs.close(); this.std?.close(); }
 }
 
 export interface TopOptions {
@@ -261,13 +346,45 @@ export interface TopOptions {
   historyLength?: number;
   /** How long a trouble counter stays highlighted after it last moved (ms). */
   holdMs?: number;
+  /** /proc reads of the CPU panel (the machine's by default). */
+  proc?: { read?: TextReader; root?: string; sysNet?: string };
+  /** --replay: the recorded samples shown instead of live reads. */
+  replay?: RecordLine[];
+  /** Also read the netlink standard statistics (std:GROUP:Name counters); a function opens the source. */
+  standardStats?: boolean | StdOpener;
+}
+
+/** One line of a --record file (schema: docs/top-record.md). */
+export interface RecordLine {
+  record: 1;
+  sample: number;
+  time: string;
+  /** monotonic clock at the sample, ns (decimal string) */
+  mono_ns: string;
+  interval_s: number;
+  devices: RecordedDevice[];
+  proc: {
+    softnet_stat: string | null; softirqs: string | null; interrupts: string | null;
+    /** IRQ → affinity list, for the NIC queue IRQs */
+    affinity: Record<string, string>;
+    /** device → MSI vectors (its own or its parent's msi_irqs) */
+    msi: Record<string, number[]>;
+    /** IRQ → CPU list the applied profile set (from the profiles' snapshot store) */
+    intent?: Record<string, string>;
+  };
+  /** ethtool netlink notifications since the previous record (link events are derived again) */
+  events?: TopEvent[];
+  /** what the view showed: the --count --json sample object */
+  view?: object;
 }
 
 export class TopModel {
   readonly devices: DeviceState[] = [];
   selected = 0;
   paused = false;
-  intervalS: number;
+  intervalS = 1;
+  /** Monotonic ns of the last sample. */
+  private sampleNs = 0n;
   filter = '';
   sort: SortKey = 'name';
   /** Samples taken (excluding paused ticks). */
@@ -280,19 +397,56 @@ export class TopModel {
   /** Cached filtered+sorted row list of the selected device. */
   private rowCache: { dev: DeviceState; gen: number; filter: string; rows: Int32Array; rank: Int32Array } | null = null;
   private sorted = new Int32Array(0);
+  /** Per-CPU softnet/softirq/queue-IRQ rates. */
+  readonly cpus: CpuSampler;
+
+  /** Link and driver events (the view's event line). */
+  readonly events = new EventLog();
+  /** Events of this sample (link changes found now, notifications since the last sample). */
+  sampleEvents: TopEvent[] = [];
+  private lastLink = new Map<string, string>();
+  /** Called after each live sample (--record writes a line). */
+  onSample: (() => void) | null = null;
+  /** --replay: records, the next one to show, and the clock of the one shown. */
+  readonly replay: RecordLine[] | null;
+  replayAt = 0;
+  private replayNs = 0n;
 
   constructor(private readonly opts: TopOptions) {
+    this.replay = opts.replay ?? null;
+    if (this.replay) {
+      const cur = () => this.replay![Math.max(0, this.replayAt - 1)]?.proc;
+      const read: TextReader = p => {
+        const pr = cur();
+        if (!pr) return null;
+        if (p === '/proc/net/softnet_stat') return pr.softnet_stat;
+        if (p === '/proc/softirqs') return pr.softirqs;
+        if (p === '/proc/interrupts') return pr.interrupts;
+        const m = /^\/proc\/irq\/(\d+)\/effective_affinity_list$/.exec(p);
+        return m ? pr.affinity[m[1]] ?? null : null;
+      };
+      this.cpus = new CpuSampler(read, '/proc', '/nonexistent', dev => cur()?.msi[dev] ?? [], () => {
+        const m = new Map<number, string>();
+        for (const [irq, v] of Object.entries(cur()?.intent ?? {})) m.set(Number(irq), v);
+        return m;
+      });
+      this.clock = () => this.replayNs;
+      this.intervalS = this.replay[1]?.interval_s ?? this.replay[0]?.interval_s ?? 1;
+    } else {
+      this.cpus = new CpuSampler(opts.proc?.read, opts.proc?.root, opts.proc?.sysNet ?? opts.sysfsRoot);
+      this.clock = opts.clock ?? process.hrtime.bigint;
+    }
     this.root = opts.sysfsRoot ?? SYSFS_NET;
-    this.clock = opts.clock ?? process.hrtime.bigint;
-    this.intervalS = opts.intervalS ?? 1;
+    if (!this.replay) this.intervalS = opts.intervalS ?? 1;
     this.holdMs = opts.holdMs ?? 10000;
     this.historyLength = opts.historyLength ?? 300;
-    this.auto = opts.names === null;
-    for (const n of opts.names ?? listNetDevices(this.root)) this.add(n);
+    this.auto = opts.names === null && !this.replay;
+    const recorded = this.replay ? [...new Set(this.replay.flatMap(r => r.devices.map(d => d.name)))] : null;
+    for (const n of recorded ?? opts.names ?? listNetDevices(this.root)) this.add(n);
   }
 
   private add(name: string): DeviceState {
-    const d = new DeviceState(name, this.opts.transport, this.root, this.historyLength);
+    const d = new DeviceState(name, this.opts.transport, this.root, this.historyLength, this.replay ? false : this.opts.standardStats ?? false);
     this.devices.push(d);
     return d;
   }
@@ -304,12 +458,75 @@ export class TopModel {
   /** Sample every device (no-op while paused). */
   sample(): void {
     if (this.paused) return;
+    if (this.replay) { this.sampleReplay(); return; }
     if (this.auto) {
       const known = new Set(this.devices.map(d => d.name));
       for (const n of listNetDevices(this.root)) if (!known.has(n)) this.add(n);
     }
     for (const d of this.devices) d.sample(this.clock);
+    this.sampleNs = this.clock();
+    this.cpus.sample(this.devices.filter(d => d.present).map(d => d.name), this.sampleNs);
+    this.linkEvents();
     this.samples++;
+    this.onSample?.();
+  }
+
+  /** Link changes since the previous sample become events; then this sample's events are taken. */
+  private linkEvents(time = new Date().toISOString()): void {
+    for (const d of this.devices) {
+      const now = d.present ? d.sysfs.operstate : 'gone';
+      const before = this.lastLink.get(d.name);
+      this.lastLink.set(d.name, now);
+      if (before === undefined || before === now) continue;
+      const text = now === 'gone' ? 'device gone' : before === 'gone' ? `device back (${now})`
+        : now === 'up' ? `link up (${before} → up)` : before === 'up' ? `link down (up → ${now})` : `link ${now} (${before} → ${now})`;
+      this.events.push({ time, dev: d.name, source: 'link', text });
+    }
+    this.sampleEvents = this.events.takeNew();
+  }
+
+  /** --replay: show the next record (false at the end: the last one stays). */
+  private sampleReplay(): boolean {
+    const r = this.replay![this.replayAt];
+    if (!r) return false;
+    this.replayAt++;
+    this.replayNs = BigInt(r.mono_ns);
+    const absent: RecordedDevice = { name: '', present: false, operstate: '', speed_mbps: null, ifindex: 0, sys: { names: [], values: [] }, driver: { status: 'none', names: [], values: [] } };
+    for (const d of this.devices) {
+      const rd = r.devices.find(x => x.name === d.name) ?? absent;
+      d.sampleRecorded(rd, rd.ns ? BigInt(rd.ns) : this.replayNs);
+    }
+    this.cpus.sample(r.devices.filter(x => x.present).map(x => x.name), this.replayNs);
+    for (const e of r.events ?? []) this.events.push(e);
+    this.linkEvents(r.time);
+    this.samples++;
+    return true;
+  }
+
+  /** --replay, paused: one record forward. */
+  step(): boolean { return this.replay ? this.sampleReplay() : false; }
+
+  /** --replay: the wall-clock time of the record shown. */
+  get replayTime(): string | null { return this.replay ? this.replay[Math.max(0, this.replayAt - 1)]?.time ?? null : null; }
+
+  get replayEnded(): boolean { return !!this.replay && this.replayAt >= this.replay.length; }
+
+  /** The last sample's raw inputs as one --record line. */
+  recordLine(view?: object): RecordLine {
+    const c = this.cpus;
+    const affinity: Record<string, string> = {};
+    for (const [irq, a] of c.affinity) affinity[irq] = a;
+    const msi: Record<string, number[]> = {};
+    for (const [dev, list] of c.msi) msi[dev] = list;
+    const intent: Record<string, string> = {};
+    for (const [irq, v] of c.intent) intent[irq] = v;
+    return {
+      record: 1, sample: this.samples, time: (view as { time?: string } | undefined)?.time ?? new Date().toISOString(), mono_ns: String(this.replay ? this.replayNs : this.sampleNs), interval_s: this.intervalS,
+      devices: this.devices.map(d => d.recorded()),
+      proc: { ...c.raw, affinity, msi, intent },
+      events: this.sampleEvents.filter(e => e.source === 'netlink'),
+      ...(view ? { view } : {}),
+    };
   }
 
   select(delta: number): void {
@@ -328,7 +545,7 @@ export class TopModel {
   togglePause(): boolean {
     this.paused = !this.paused;
     // Resuming: the next sample re-primes, so rates never average over the paused stretch.
-    if (!this.paused) for (const d of this.devices) { d.sys.rebase(); d.drv.rebase(); }
+    if (!this.paused && !this.replay) for (const d of this.devices) { d.sys.rebase(); d.drv.rebase(); }
     return this.paused;
   }
 

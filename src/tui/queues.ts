@@ -186,7 +186,8 @@ export function isAlarmWord(w: string): boolean {
 
 /** Whether a counter of this name moving means trouble (and is highlighted). */
 export function isAlarmName(name: string): boolean {
-  const lower = name.toLowerCase();
+  // camelCase words apart too (the standard statistics' FrameCheckSequenceErrors, etherStatsJabbers)
+  const lower = name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   const words = lower.match(/[a-z]+/g);
   return words !== null && (words.some(isAlarmWord) || /no_?buf/.test(lower));
 }
