@@ -267,7 +267,7 @@ test('default route: refused without a terminal unless --yes; asked on a termina
   let asked = '';
   const no = await cli(w, ['--apply', 'director', 'ekf0'], { isTTY: true, ask: async q => { asked = q; return false; } });
   assert.equal(no.code, EXIT.ERROR);
-  assert.match(asked, /^ekf0 carries the default route; applying director changes \d+ setting\(s\) \(5 change\(s\) reset the link\)\. Continue\? \[y\/N\] $/);
+  assert.match(asked, /^ekf0 carries the default route; applying director changes \d+ setting\(s\) \(3 link reset\(s\)\)\. Continue\? \[y\/N\] $/);
   assert.deepEqual(w.fs.everything(), before);
   const yes = await cli(w, ['--apply', 'director', 'ekf0'], { isTTY: true, ask: async () => true });
   assert.equal(yes.code, EXIT.OK);

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadProfileFile, parseProfile, ProfileError } from '../src/profiles/load';
 import { resolveParams } from '../src/profiles/cli';
-import { planProfile, sysctlPaths, pending, Plan } from '../src/profiles/plan';
+import { planProfile, sysctlPaths, pending, linkResets, Plan } from '../src/profiles/plan';
+import { summaryText } from '../src/profiles/format';
 import { HostState, DeviceState, readHost } from '../src/profiles/state';
 import { parseCpuList, formatCpuList, parseMask, formatMask, spreadCpus, parseInterrupts, queueIrqs } from '../src/profiles/cpus';
 import { SimTransport, simDevice } from './doubles/sim';
@@ -138,6 +139,38 @@ test('skips: unsupported ethtool groups name the driver, fixed features, no IRQs
   assert.deepEqual(pick(row(p, 'sysctl net.ipv4.vs.conntrack')), ['1', '0', 'set', false]);
   assert.deepEqual(pick(row(p, 'sysctl net.ipv4.vs.expire_nodest_conn')), ['1', '1', 'ok', undefined]);
   assert.deepEqual(pick(row(p, 'sysctl net.ipv4.vs.expire_quiescent_template')), ['0', '1', 'set', false]);
+});
+
+test('coalesce parameters the driver does not list (e1000e, virtio_net: no adaptive-tx) are skipped before any change; the others are set', () => {
+  // e1000e's netlink COALESCE_GET: rx-usecs only; the director wants adaptive-rx and adaptive-tx.
+  const s = state({ coalesce: { ok: zeroCoalesce() }, coalesceSupported: ['rx-usecs'] });
+  const p = planProfile(director, resolveParams(director, []), s);
+  for (const k of ['adaptive-rx', 'adaptive-tx']) {
+    const r = row(p, `coalesce ${k}`);
+    assert.equal(r.action, 'skip');
+    assert.equal(r.reason, 'not supported by driver ixgbe (its coalesce parameters: rx-usecs)');
+  }
+  assert.equal(p.steps.some(x => x.kind === 'coalesce'), false, 'no SCOALESCE step');
+  // A driver that lists adaptive-rx only: that one is set, adaptive-tx skipped, one step.
+  const q = planProfile(director, resolveParams(director, []), state({ coalesce: { ok: zeroCoalesce() }, coalesceSupported: ['adaptive-rx', 'rx-usecs'] }));
+  assert.equal(row(q, 'coalesce adaptive-rx').action, 'set');
+  assert.equal(row(q, 'coalesce adaptive-tx').action, 'skip');
+  const st = q.steps.filter(x => x.kind === 'coalesce');
+  assert.equal(st.length, 1);
+  assert.deepEqual((st[0] as { change: Record<string, number> }).change, { use_adaptive_rx_coalesce: 1 });
+  // Without netlink's list, the plan asks for both (the kernel decides on set).
+  const r = planProfile(director, resolveParams(director, []), state({ coalesce: { ok: zeroCoalesce() } }));
+  assert.equal(row(r, 'coalesce adaptive-tx').action, 'set');
+});
+
+test('link resets are counted per operation, not per setting: rx and tx rings in one SRINGPARAM are one', () => {
+  const p = planProfile(director, resolveParams(director, []), state());
+  const ringRows = p.rows.filter(r => r.group === 'ring' && r.action === 'set');
+  assert.equal(ringRows.length, 2, 'rx and tx both change');
+  const resetting = p.steps.filter(x => 'resetsLink' in x && x.resetsLink).map(x => x.kind);
+  assert.deepEqual(resetting, ['ring'], 'channels (4 of 4 CPUs) and pause (off) are as wanted');
+  assert.equal(linkResets(p), 1);
+  assert.match(summaryText(p), /; 1 link reset$/);
 });
 
 test('channel change: queue files are planned after it; fewer queues than CPUs turn RPS on', () => {

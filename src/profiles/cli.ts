@@ -21,8 +21,8 @@ import { acquireLock, Lock, LockBusyError, LockFileError } from '../common/lock'
 import { errnoText } from '../common/files';
 import { ProfileError, loadProfileFile, coerceParam } from './load';
 import { Profile, Scalar } from './model';
-import { Env, HostState, readHost, readDevice, defaultRouteDevices } from './state';
-import { planProfile, sysctlPaths, pending, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry, Touched } from './plan';
+import { Env, Capabilities, HostState, readHost, readDevice, defaultRouteDevices } from './state';
+import { planProfile, sysctlPaths, pending, linkResets, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry, Touched } from './plan';
 import { transact, TransactResult, plannedRestore } from './apply';
 import { SnapshotStore, SnapshotEntry, StoredEntry, SnapshotError, InstanceId, DEFAULT_STATE_DIR, prepareStateDir } from './snapshot';
 import { netnsIdentity, bootId, instanceOf, instanceMismatch } from './instance';
@@ -230,7 +230,23 @@ function devicesOf(positional: readonly string[], what: string): string[] {
 
 function machineEnv(): Env {
   // Lazy: listing and showing profiles never loads the FFI.
-  return { transport: openTransport(), fs: new RealFs() };
+  return { transport: openTransport(), fs: new RealFs(), probe: netlinkCapabilities };
+}
+
+/** The driver's supported coalesce parameters over ethtool netlink; null without netlink or
+ * when the driver reports no coalesce settings at all. */
+function netlinkCapabilities(dev: string): Capabilities | null {
+  const { NicNetlink } = require('../device/netlink') as typeof import('../device/netlink');
+  const nl = NicNetlink.open(dev);
+  if (!nl) return null;
+  try {
+    if (!nl.has('COALESCE_GET')) return null;
+    return { coalesce: [...nl.coalesceSupported()] };
+  } catch {
+    return null;
+  } finally {
+    nl.close();
+  }
 }
 
 function stateDirOf(a: Args, ctx: Ctx): string {
@@ -306,7 +322,7 @@ async function confirmDefaultRoute(a: Args, ctx: Ctx, fsys: HostFs, devs: readon
   if (!ctx.isTTY || !ctx.ask) {
     throw new UsageError(`refusing to change ${names}: it carries the default route and there is no terminal to confirm; add --yes to go ahead`);
   }
-  const ok = await ctx.ask(`${names} carries the default route; ${what}${resets ? ` (${resets} change(s) reset the link)` : ''}. Continue? [y/N] `);
+  const ok = await ctx.ask(`${names} carries the default route; ${what}${resets ? ` (${resets} link reset(s))` : ''}. Continue? [y/N] `);
   // "no", Ctrl-D (end of input) and Ctrl-C alike: nothing is changed.
   if (!ok) throw new UsageError(`not confirmed: nothing changed on ${names}`);
 }
@@ -467,7 +483,7 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
       env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
       plan: state => planProfile(r.profile, r.params, state),
       beforeChange: async (plan, state) => {
-        const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
+        const resets = linkResets(plan);
         const devs = devicesChanged(plan, r.devs);
         await confirmDefaultRoute(a, ctx, r.env.fs, devs, `applying ${r.profile.name} changes ${pending(plan).length} setting(s)`, resets);
         guard.hold();
@@ -598,7 +614,7 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
         env, devs: targets.map(t => t.dev), sysctlPaths: touchedSysctlPaths(entries.flatMap(e => e.touched)),
         plan: state => diff(restoreWants(entries, state), state),
         beforeChange: async plan => {
-          const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
+          const resets = linkResets(plan);
           await confirmDefaultRoute(a, ctx, env.fs, devicesChanged(plan, devs), `rolling back changes ${pending(plan).length} setting(s)`, resets);
           guard.hold();
         },

@@ -122,6 +122,9 @@ function deviceWants(s: SettingDef, v: Scalar | 'max' | 'cpus', d: DeviceState, 
       const id = `${group}:${spec.field}`;
       const g = d[group] as Got<Record<string, number>>;
       if (!('ok' in g)) return [skip(id, label, whyReason(g, d.driver))];
+      if (group === 'coalesce' && d.coalesceSupported && !d.coalesceSupported.includes(s.key)) {
+        return [skip(id, label, `not supported by driver ${d.driver} (its coalesce parameters: ${d.coalesceSupported.join(' ') || 'none'})`)];
+      }
       const st = g.ok;
       const max = spec.max ? st[spec.max] : undefined;
       let value: number;
@@ -386,6 +389,12 @@ export function planProfile(profile: Profile, params: Record<string, Scalar>, st
   const wants = profileWants(profile, params, state, problems);
   if (problems.length) throw new ProfileError(problems);
   return diff(wants, state);
+}
+
+/** How many times applying the plan takes a link down and up: one per step that resets it
+ * (rx and tx rings in one SRINGPARAM are one reset). */
+export function linkResets(plan: Plan): number {
+  return plan.steps.filter(s => 'resetsLink' in s && s.resetsLink).length;
 }
 
 /** Rows that say the device is not as the targets want (set now or after a channel change). */
