@@ -280,3 +280,26 @@ test('a sysctl that does not exist is an error at its line:col, unless its entry
   const plan = planProfile(ok, {}, s);
   assert.equal(row(plan, 'sysctl net.ipv4.vs.conntrack').reason, 'IPVS is not loaded');
 });
+
+test('required: a setting the plan would skip fails the plan at its line, before any change; met, or not wanted (when), it plans as usual', () => {
+  const p = parseProfile([
+    'name: strict',
+    'coalesce:',
+    '  adaptive-rx: {value: on, required: true}',
+    '  adaptive-tx: on',
+    'sysctl:',
+    '  net.ipv4.ip_forward: {value: 1, when: "false", required: true}',
+    '',
+  ].join('\n'), 'strict.yaml');
+  const lacking = state({ coalesce: { ok: zeroCoalesce() }, coalesceSupported: ['rx-usecs'] });
+  assert.throws(() => planProfile(p, {}, lacking), (e: unknown) => {
+    assert.ok(e instanceof ProfileError);
+    assert.equal(e.message, 'strict.yaml:3:3: coalesce.adaptive-rx: required, but nic0 cannot have it: coalesce adaptive-rx: not supported by driver ixgbe (its coalesce parameters: rx-usecs)');
+    return true;
+  });
+  const having = state({ coalesce: { ok: zeroCoalesce() }, coalesceSupported: ['adaptive-rx', 'adaptive-tx'] });
+  const plan = planProfile(p, {}, having);
+  assert.equal(row(plan, 'coalesce adaptive-rx').action, 'set');
+  assert.equal(row(plan, 'sysctl net.ipv4.ip_forward').action, 'skip');
+  assert.throws(() => parseProfile('name: x\ncoalesce:\n  adaptive-rx: {value: on, required: 1}\n', 'x.yaml'), /x\.yaml:3:38: coalesce\.adaptive-rx\.required: must be true or false/);
+});

@@ -183,10 +183,11 @@ function sysctlText(v: Scalar | 'max' | 'cpus'): string {
  * not exist is a problem of the profile (a misspelt key, or one this host lacks), unless its
  * entry says with `absent:` that it may be missing: then it is skipped with that reason.
  */
-export function profileWants(profile: Profile, params: Record<string, Scalar>, state: HostState, problems: Problem[] = []): Want[] {
+export function profileWants(profile: Profile, params: Record<string, Scalar>, state: HostState, problems: Problem[] = [], origin?: SettingDef[]): Want[] {
   const out: Want[] = [];
   const seen = new Set<string>();
   for (const s of profile.settings) {
+    if (origin) while (origin.length < out.length) origin.push(profile.settings[profile.settings.indexOf(s) - 1]);
     const v = paramValue(s.value, params);
     const active = !s.when || evalExpr(s.when, params);
     if (s.group === 'sysctl') {
@@ -217,6 +218,7 @@ export function profileWants(profile: Profile, params: Record<string, Scalar>, s
       out.push(...deviceWants(s, v, d, state.cpus));
     }
   }
+  if (origin) while (origin.length < out.length) origin.push(profile.settings[profile.settings.length - 1]);
   return out;
 }
 
@@ -386,9 +388,21 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
 /** The plan of a profile on this state; throws ProfileError (file:line:col) for sysctls that do not exist. */
 export function planProfile(profile: Profile, params: Record<string, Scalar>, state: HostState): Plan {
   const problems: Problem[] = [];
-  const wants = profileWants(profile, params, state, problems);
+  const origin: SettingDef[] = [];
+  const wants = profileWants(profile, params, state, problems, origin);
+  const required = new Map<string, SettingDef>();
+  wants.forEach((w, i) => {
+    const s = origin[i];
+    if (s.required && (!s.when || evalExpr(s.when, params))) required.set(`${w.dev ?? ''}\0${w.setting}`, s);
+  });
   if (problems.length) throw new ProfileError(problems);
-  return diff(wants, state);
+  const plan = diff(wants, state);
+  for (const r of plan.rows) {
+    const s = r.action === 'skip' ? required.get(`${r.dev ?? ''}\0${r.setting}`) : undefined;
+    if (s) problems.push({ pos: s.pos, key: `${s.group}.${s.key}`, message: `required, but ${r.dev ?? 'the host'} cannot have it: ${r.setting}: ${r.reason}` });
+  }
+  if (problems.length) throw new ProfileError(problems);
+  return plan;
 }
 
 /** How many times applying the plan takes a link down and up: one per step that resets it
