@@ -435,6 +435,7 @@ function resultJson(res: TransactResult): Record<string, unknown> {
     summary: summary(res.plan), rows: res.plan.rows.map(rowJson),
     changes: res.rounds.flatMap(p => p.rows.filter(r => r.action === 'set')).map(rowJson),
     steps: res.steps.map(stepJson),
+    link_resets: res.rounds.reduce((n, p) => n + linkResets(p), 0),
   };
   if (res.error) o.error = res.error;
   if (res.undoErrors.length) o.undo_errors = res.undoErrors;
@@ -442,7 +443,7 @@ function resultJson(res: TransactResult): Record<string, unknown> {
 }
 
 function failureText(res: TransactResult): string[] {
-  const lines = res.steps.map(s => `  ${s.status.padEnd(11)} ${s.step}${s.error && s.status !== 'done' ? ` — ${s.error}` : ''}`);
+  const lines = res.steps.map(s => `  ${s.status.padEnd(11)} ${s.step}${s.error && s.status !== 'done' ? ` — ${s.error}` : ''}${s.refused ? ` (skipped, refused by the driver: ${s.refused.join(', ')})` : ''}`);
   if (res.outcome === 'rolled-back') {
     const n = res.steps.filter(s => s.status === 'undone').length;
     lines.push(`failed: ${res.error}`, `rolled back: ${n} step(s) undone in reverse; the devices are as before`);

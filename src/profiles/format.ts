@@ -50,5 +50,6 @@ export function rowJson(r: Row): Record<string, unknown> {
 export function stepJson(s: StepReport): Record<string, unknown> {
   const o: Record<string, unknown> = { step: s.step, kind: s.kind, device: s.dev, settings: s.settings, resets_link: s.resetsLink, status: s.status };
   if (s.error) o.error = s.error;
+  if (s.refused) o.refused = s.refused;
   return o;
 }

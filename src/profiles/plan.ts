@@ -125,6 +125,7 @@ function deviceWants(s: SettingDef, v: Scalar | 'max' | 'cpus', d: DeviceState, 
       if (group === 'coalesce' && d.coalesceSupported && !d.coalesceSupported.includes(s.key)) {
         return [skip(id, label, `not supported by driver ${d.driver} (its coalesce parameters: ${d.coalesceSupported.join(' ') || 'none'})`)];
       }
+      if (group === 'coalesce' && d.coalesceRefused?.includes(s.key)) return [skip(id, label, `refused by driver ${d.driver} (operation not supported)`)];
       const st = g.ok;
       const max = spec.max ? st[spec.max] : undefined;
       let value: number;

@@ -40,6 +40,8 @@ export interface DeviceState {
   /** The coalesce parameters (ethtool -C keys) the driver supports, as netlink reports them;
    * absent when there is no netlink to ask (the kernel then refuses unsupported ones on set). */
   coalesceSupported?: string[];
+  /** Coalesce parameters the driver refused when asked for one by one (no netlink list). */
+  coalesceRefused?: string[];
 }
 
 export interface HostState {
