@@ -267,7 +267,7 @@ test('default route: refused without a terminal unless --yes; asked on a termina
   let asked = '';
   const no = await cli(w, ['--apply', 'director', 'ekf0'], { isTTY: true, ask: async q => { asked = q; return false; } });
   assert.equal(no.code, EXIT.ERROR);
-  assert.match(asked, /^ekf0 carries the default route; applying director changes \d+ setting\(s\) \(5 change\(s\) reset the link\)\. Continue\? \[y\/N\] $/);
+  assert.match(asked, /^ekf0 carries the default route; applying director changes \d+ setting\(s\) \(3 link reset\(s\)\)\. Continue\? \[y\/N\] $/);
   assert.deepEqual(w.fs.everything(), before);
   const yes = await cli(w, ['--apply', 'director', 'ekf0'], { isTTY: true, ask: async () => true });
   assert.equal(yes.code, EXIT.OK);
@@ -330,4 +330,61 @@ test('list and show', async () => {
   const bad = await cli(w, ['--profile-list', '--profile-dir', dir]);
   assert.equal(bad.code, EXIT.ERROR);
   assert.match(bad.out, /bad +- +INVALID: .*bad\.yaml:3:7: ring\.rx: bad value "lots"/);
+});
+
+/** Link-resetting requests sent (SRINGPARAM, SCHANNELS, SPAUSEPARAM): each takes the link down on a real driver. */
+function resetsSent(sim: SimTransport, from = 0): number {
+  return sim.log.slice(from).filter(l => l.cmd === ETHTOOL.SRINGPARAM || l.cmd === ETHTOOL.SCHANNELS || l.cmd === ETHTOOL.SPAUSEPARAM).length;
+}
+
+test('a driver without adaptive-tx (no netlink list): the refused SCOALESCE is split, adaptive-rx set, adaptive-tx skipped; applied, verified, rolled back; link resets as planned', async () => {
+  const w = world();
+  const d = w.sim.devices.get('ekf0')!;
+  d.coalesceSupported = ['rx_coalesce_usecs', 'use_adaptive_rx_coalesce'];
+  const plan = await cli(w, ['--plan', 'director', 'ekf0', ...NAT, '--json']);
+  const planned = (plan.json.rows as { action: string; resets_link?: boolean }[]);
+  assert.ok(planned.length > 0);
+  const start = w.sim.log.length;
+  const r = await cli(w, ['--apply', 'director', 'ekf0', ...NAT, '--yes', '--json']);
+  assert.equal(r.code, EXIT.OK, r.out + r.err);
+  assert.equal(r.json.result, 'changed');
+  const co = (r.json.steps as { kind: string; status: string; refused?: string[]; settings: string[] }[]).find(s => s.kind === 'coalesce')!;
+  assert.equal(co.status, 'done');
+  assert.deepEqual(co.refused, ['coalesce adaptive-tx']);
+  assert.deepEqual(co.settings, ['coalesce adaptive-rx']);
+  assert.equal(d.coalesce!.use_adaptive_rx_coalesce, 1);
+  assert.equal(d.coalesce!.use_adaptive_tx_coalesce, 0);
+  assert.equal(resetsSent(w.sim, start), r.json.link_resets, 'no more link resets than the plan says');
+  assert.ok((r.json.link_resets as number) >= 1);
+  const v = await cli(w, ['--verify', 'director', 'ekf0', ...NAT]);
+  // Verify reads again without netlink and without setting anything: nothing tells it the driver
+  // lacks adaptive-tx, so that one (and only that one) shows as drift.
+  assert.equal(v.code, EXIT.DRIFT, v.out);
+  assert.match(v.out, /^drift: 1 setting\(s\) of ekf0 differ from director/, v.out);
+  assert.match(v.out, /coalesce adaptive-tx/, v.out);
+  const rb = await cli(w, ['--rollback', 'ekf0', '--yes']);
+  assert.equal(rb.code, EXIT.OK, rb.out + rb.err);
+  assert.equal(d.coalesce!.use_adaptive_rx_coalesce, 0);
+});
+
+test('with the driver\'s coalesce list (netlink): adaptive-tx is skipped in the plan, one SCOALESCE, verify clean', async () => {
+  const w = world();
+  const d = w.sim.devices.get('ekf0')!;
+  d.coalesceSupported = ['rx_coalesce_usecs', 'use_adaptive_rx_coalesce'];
+  const probe = () => ({ coalesce: ['adaptive-rx', 'rx-usecs'] });
+  const run2 = async (argv: string[]) => {
+    let out = '', err = '';
+    const code = await run([...argv, '--state-dir', w.stateDir], { env: { transport: w.transport, fs: w.fs, probe }, out: t => { out += t; }, err: t => { err += t; }, isTTY: false, vars: {} });
+    return { code, out, err };
+  };
+  const start = w.sim.log.length;
+  const r = await run2(['--apply', 'director', 'ekf0', ...NAT, '--yes', '--json']);
+  assert.equal(r.code, EXIT.OK, r.out + r.err);
+  const j = JSON.parse(r.out) as { rows: { setting: string; action: string; reason?: string }[]; link_resets: number };
+  const tx = j.rows.find(x => x.setting === 'coalesce adaptive-tx')!;
+  assert.equal(tx.action, 'skip');
+  assert.match(tx.reason!, /^not supported by driver \S+ \(its coalesce parameters: adaptive-rx rx-usecs\)$/);
+  assert.equal(w.sim.log.slice(start).filter(l => l.cmd === ETHTOOL.SCOALESCE).length, 1);
+  assert.equal(resetsSent(w.sim, start), j.link_resets);
+  assert.equal((await run2(['--verify', 'director', 'ekf0', ...NAT])).code, EXIT.OK);
 });

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadProfileFile, parseProfile, ProfileError } from '../src/profiles/load';
 import { resolveParams } from '../src/profiles/cli';
-import { planProfile, sysctlPaths, pending, Plan } from '../src/profiles/plan';
+import { planProfile, sysctlPaths, pending, linkResets, Plan } from '../src/profiles/plan';
+import { summaryText } from '../src/profiles/format';
 import { HostState, DeviceState, readHost } from '../src/profiles/state';
 import { parseCpuList, formatCpuList, parseMask, formatMask, spreadCpus, parseInterrupts, queueIrqs } from '../src/profiles/cpus';
 import { SimTransport, simDevice } from './doubles/sim';
@@ -140,6 +141,38 @@ test('skips: unsupported ethtool groups name the driver, fixed features, no IRQs
   assert.deepEqual(pick(row(p, 'sysctl net.ipv4.vs.expire_quiescent_template')), ['0', '1', 'set', false]);
 });
 
+test('coalesce parameters the driver does not list (e1000e, virtio_net: no adaptive-tx) are skipped before any change; the others are set', () => {
+  // e1000e's netlink COALESCE_GET: rx-usecs only; the director wants adaptive-rx and adaptive-tx.
+  const s = state({ coalesce: { ok: zeroCoalesce() }, coalesceSupported: ['rx-usecs'] });
+  const p = planProfile(director, resolveParams(director, []), s);
+  for (const k of ['adaptive-rx', 'adaptive-tx']) {
+    const r = row(p, `coalesce ${k}`);
+    assert.equal(r.action, 'skip');
+    assert.equal(r.reason, 'not supported by driver ixgbe (its coalesce parameters: rx-usecs)');
+  }
+  assert.equal(p.steps.some(x => x.kind === 'coalesce'), false, 'no SCOALESCE step');
+  // A driver that lists adaptive-rx only: that one is set, adaptive-tx skipped, one step.
+  const q = planProfile(director, resolveParams(director, []), state({ coalesce: { ok: zeroCoalesce() }, coalesceSupported: ['adaptive-rx', 'rx-usecs'] }));
+  assert.equal(row(q, 'coalesce adaptive-rx').action, 'set');
+  assert.equal(row(q, 'coalesce adaptive-tx').action, 'skip');
+  const st = q.steps.filter(x => x.kind === 'coalesce');
+  assert.equal(st.length, 1);
+  assert.deepEqual((st[0] as { change: Record<string, number> }).change, { use_adaptive_rx_coalesce: 1 });
+  // Without netlink's list, the plan asks for both (the kernel decides on set).
+  const r = planProfile(director, resolveParams(director, []), state({ coalesce: { ok: zeroCoalesce() } }));
+  assert.equal(row(r, 'coalesce adaptive-tx').action, 'set');
+});
+
+test('link resets are counted per operation, not per setting: rx and tx rings in one SRINGPARAM are one', () => {
+  const p = planProfile(director, resolveParams(director, []), state());
+  const ringRows = p.rows.filter(r => r.group === 'ring' && r.action === 'set');
+  assert.equal(ringRows.length, 2, 'rx and tx both change');
+  const resetting = p.steps.filter(x => 'resetsLink' in x && x.resetsLink).map(x => x.kind);
+  assert.deepEqual(resetting, ['ring'], 'channels (4 of 4 CPUs) and pause (off) are as wanted');
+  assert.equal(linkResets(p), 1);
+  assert.match(summaryText(p), /; 1 link reset$/);
+});
+
 test('channel change: queue files are planned after it; fewer queues than CPUs turn RPS on', () => {
   const s = deepFreeze({ ...state(), cpus: [0, 1, 2, 3, 4, 5, 6, 7] });
   const p = planProfile(director, resolveParams(director, []), s);
@@ -246,4 +279,27 @@ test('a sysctl that does not exist is an error at its line:col, unless its entry
   const ok = parseProfile('name: ok\nsysctl:\n  net.ipv4.conf.all.rp_filter: 2\n  net.ipv4.vs.conntrack: {value: 0, absent: IPVS is not loaded}\n', 'ok.yaml');
   const plan = planProfile(ok, {}, s);
   assert.equal(row(plan, 'sysctl net.ipv4.vs.conntrack').reason, 'IPVS is not loaded');
+});
+
+test('required: a setting the plan would skip fails the plan at its line, before any change; met, or not wanted (when), it plans as usual', () => {
+  const p = parseProfile([
+    'name: strict',
+    'coalesce:',
+    '  adaptive-rx: {value: on, required: true}',
+    '  adaptive-tx: on',
+    'sysctl:',
+    '  net.ipv4.ip_forward: {value: 1, when: "false", required: true}',
+    '',
+  ].join('\n'), 'strict.yaml');
+  const lacking = state({ coalesce: { ok: zeroCoalesce() }, coalesceSupported: ['rx-usecs'] });
+  assert.throws(() => planProfile(p, {}, lacking), (e: unknown) => {
+    assert.ok(e instanceof ProfileError);
+    assert.equal(e.message, 'strict.yaml:3:3: coalesce.adaptive-rx: required, but nic0 cannot have it: coalesce adaptive-rx: not supported by driver ixgbe (its coalesce parameters: rx-usecs)');
+    return true;
+  });
+  const having = state({ coalesce: { ok: zeroCoalesce() }, coalesceSupported: ['adaptive-rx', 'adaptive-tx'] });
+  const plan = planProfile(p, {}, having);
+  assert.equal(row(plan, 'coalesce adaptive-rx').action, 'set');
+  assert.equal(row(plan, 'sysctl net.ipv4.ip_forward').action, 'skip');
+  assert.throws(() => parseProfile('name: x\ncoalesce:\n  adaptive-rx: {value: on, required: 1}\n', 'x.yaml'), /x\.yaml:3:38: coalesce\.adaptive-rx\.required: must be true or false/);
 });

@@ -51,7 +51,7 @@ test('unknown keys: at the key, top level, in a section, in a parameter and in a
   ]);
   assert.deepEqual(problems('name: x\nring:\n  rx: max\n  rxx: 4\n'), ['4:3 ring.rxx: unknown key (expected one of: rx, rx-mini, rx-jumbo, tx)']);
   assert.deepEqual(problems('name: x\nparams:\n  p: {type: int, default: 1, dflt: 2}\n'), ['3:30 params.p.dflt: unknown key (expected one of: type, values, default, description, min, max)']);
-  assert.deepEqual(problems('name: x\nsysctl:\n  net.ipv4.ip_forward:\n    value: 1\n    wehn: x\n'), ['5:5 sysctl.net.ipv4.ip_forward.wehn: unknown key (expected one of: value, when, absent)']);
+  assert.deepEqual(problems('name: x\nsysctl:\n  net.ipv4.ip_forward:\n    value: 1\n    wehn: x\n'), ['5:5 sysctl.net.ipv4.ip_forward.wehn: unknown key (expected one of: value, when, absent, required)']);
   assert.deepEqual(problems('name: x\nqueues:\n  irq: spread\n'), ['3:3 queues.irq: unknown key (expected one of: irq-affinity, xps, rps)']);
 });
 

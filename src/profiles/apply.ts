@@ -7,6 +7,8 @@
  * a feature the kernel keeps off) fails the apply, which is then undone too.
  */
 import { Nic } from '../device/nic';
+import { EthtoolError } from '../device/errors';
+import { GROUP_KEYS } from './model';
 import { ETHTOOL_F } from '../ethtool/constants';
 import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
 import { Env, HostState, readHost } from './state';
@@ -22,6 +24,8 @@ export interface StepReport {
   resetsLink: boolean;
   status: 'done' | 'failed' | 'undone' | 'undo-failed';
   error?: string;
+  /** Settings of the step the driver refused (EOPNOTSUPP when asked for one by one): skipped. */
+  refused?: string[];
 }
 
 export interface TransactResult {
@@ -94,6 +98,33 @@ export class Executor {
     }
   }
 
+  /**
+   * A multi-field SCOALESCE the driver refused (EOPNOTSUPP: the kernel refuses a request naming
+   * any parameter the driver lacks, and without netlink there is no list to check first): each
+   * field asked for on its own, so that the ones the driver has are set and the refused ones
+   * found. Coalesce changes do not reset the link. Returns the step as done (the fields set).
+   */
+  splitCoalesce(s: Step & { kind: 'coalesce' }): { step: Step & { kind: 'coalesce' }; refused: string[] } {
+    const current = { ...s.current };
+    const step: Step & { kind: 'coalesce' } = { ...s, change: {}, prior: {}, current: { ...s.current }, ids: [], settings: [] };
+    const refused: string[] = [];
+    for (const [field, v] of Object.entries(s.change)) {
+      try {
+        this.nic(s.dev).setCoalesce({ [field]: v }, current as unknown as Coalesce);
+      } catch (e) {
+        if (e instanceof EthtoolError && e.kind === 'unsupported') { refused.push(field); continue; }
+        throw e;
+      }
+      current[field] = v;
+      const i = s.ids.indexOf(`coalesce:${field}`);
+      step.change[field] = v;
+      step.prior[field] = s.prior[field];
+      step.ids.push(s.ids[i]);
+      step.settings.push(s.settings[i]);
+    }
+    return { step, refused };
+  }
+
   /** One S* ioctl: the struct as read, overlaid with the change. */
   private setStruct(s: Step & { dev: string }, change: Record<string, number>, current: Record<string, number>): void {
     const nic = this.nic(s.dev);
@@ -105,6 +136,10 @@ export class Executor {
       default: throw new Error(`no setter for ${s.kind}`);
     }
   }
+}
+
+function coalesceKey(field: string): string {
+  return Object.entries(GROUP_KEYS.coalesce).find(([, spec]) => spec.field === field)?.[0] ?? field;
 }
 
 function touchedOf(steps: readonly Step[]): Touched[] {
@@ -166,7 +201,17 @@ function message(e: unknown): string {
  */
 export async function transact(o: TransactOptions): Promise<TransactResult> {
   const nics = new Map<string, Nic>(o.devs.map(d => [d, new Nic(d, o.env.transport)]));
-  const read = () => readHost(o.env, o.devs, o.sysctlPaths, nics);
+  // Coalesce keys a driver refused one by one (found by splitting a refused request): the plans
+  // read after that skip them.
+  const refused = new Map<string, Set<string>>();
+  const read = () => {
+    const st = readHost(o.env, o.devs, o.sysctlPaths, nics);
+    for (const d of st.devices) {
+      const r = refused.get(d.dev);
+      if (r) d.coalesceRefused = [...new Set([...(d.coalesceRefused ?? []), ...r])].sort();
+    }
+    return st;
+  };
   const before = read();
   const first = o.plan(before);
   const base = { plan: first, rounds: [first], before, undoErrors: [] as string[] };
@@ -187,9 +232,24 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
   try {
     for (let round = 0; ; round++) {
       for (const s of plan.steps) {
-        try { exec.run(s); } catch (e) { failed = s; report(s, 'failed', message(e)); throw e; }
-        done.push(s);
-        report(s, 'done');
+        let ran: Step = s;
+        let skipped: string[] = [];
+        try {
+          exec.run(s);
+        } catch (e) {
+          const split = s.kind === 'coalesce' && Object.keys(s.change).length > 1 && e instanceof EthtoolError && e.kind === 'unsupported'
+            ? exec.splitCoalesce(s as Step & { kind: 'coalesce' }) : null;
+          if (!split) { failed = s; report(s, 'failed', message(e)); throw e; }
+          const dev = split.step.dev;
+          const r = refused.get(dev) ?? new Set<string>();
+          for (const f of split.refused) r.add(coalesceKey(f));
+          refused.set(dev, r);
+          ran = split.step;
+          skipped = split.refused.map(f => s.settings[s.ids.indexOf(`coalesce:${f}`)]);
+        }
+        if (ran.ids.length) done.push(ran);
+        const rep = report(ran, 'done');
+        if (skipped.length) rep.refused = skipped;
       }
       if (!plan.rows.some(r => r.action === 'later')) break;
       if (round + 1 >= (o.maxRounds ?? 3)) throw new Error('settings still pending after the channel change');

@@ -21,8 +21,8 @@ import { acquireLock, Lock, LockBusyError, LockFileError } from '../common/lock'
 import { errnoText } from '../common/files';
 import { ProfileError, loadProfileFile, coerceParam } from './load';
 import { Profile, Scalar } from './model';
-import { Env, HostState, readHost, readDevice, defaultRouteDevices } from './state';
-import { planProfile, sysctlPaths, pending, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry, Touched } from './plan';
+import { Env, Capabilities, HostState, readHost, readDevice, defaultRouteDevices } from './state';
+import { planProfile, sysctlPaths, pending, linkResets, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry, Touched } from './plan';
 import { transact, TransactResult, plannedRestore } from './apply';
 import { SnapshotStore, SnapshotEntry, StoredEntry, SnapshotError, InstanceId, DEFAULT_STATE_DIR, prepareStateDir } from './snapshot';
 import { netnsIdentity, bootId, instanceOf, instanceMismatch } from './instance';
@@ -230,7 +230,23 @@ function devicesOf(positional: readonly string[], what: string): string[] {
 
 function machineEnv(): Env {
   // Lazy: listing and showing profiles never loads the FFI.
-  return { transport: openTransport(), fs: new RealFs() };
+  return { transport: openTransport(), fs: new RealFs(), probe: netlinkCapabilities };
+}
+
+/** The driver's supported coalesce parameters over ethtool netlink; null without netlink or
+ * when the driver reports no coalesce settings at all. */
+function netlinkCapabilities(dev: string): Capabilities | null {
+  const { NicNetlink } = require('../device/netlink') as typeof import('../device/netlink');
+  const nl = NicNetlink.open(dev);
+  if (!nl) return null;
+  try {
+    if (!nl.has('COALESCE_GET')) return null;
+    return { coalesce: [...nl.coalesceSupported()] };
+  } catch {
+    return null;
+  } finally {
+    nl.close();
+  }
 }
 
 function stateDirOf(a: Args, ctx: Ctx): string {
@@ -306,7 +322,7 @@ async function confirmDefaultRoute(a: Args, ctx: Ctx, fsys: HostFs, devs: readon
   if (!ctx.isTTY || !ctx.ask) {
     throw new UsageError(`refusing to change ${names}: it carries the default route and there is no terminal to confirm; add --yes to go ahead`);
   }
-  const ok = await ctx.ask(`${names} carries the default route; ${what}${resets ? ` (${resets} change(s) reset the link)` : ''}. Continue? [y/N] `);
+  const ok = await ctx.ask(`${names} carries the default route; ${what}${resets ? ` (${resets} link reset(s))` : ''}. Continue? [y/N] `);
   // "no", Ctrl-D (end of input) and Ctrl-C alike: nothing is changed.
   if (!ok) throw new UsageError(`not confirmed: nothing changed on ${names}`);
 }
@@ -419,6 +435,7 @@ function resultJson(res: TransactResult): Record<string, unknown> {
     summary: summary(res.plan), rows: res.plan.rows.map(rowJson),
     changes: res.rounds.flatMap(p => p.rows.filter(r => r.action === 'set')).map(rowJson),
     steps: res.steps.map(stepJson),
+    link_resets: res.rounds.reduce((n, p) => n + linkResets(p), 0),
   };
   if (res.error) o.error = res.error;
   if (res.undoErrors.length) o.undo_errors = res.undoErrors;
@@ -426,7 +443,7 @@ function resultJson(res: TransactResult): Record<string, unknown> {
 }
 
 function failureText(res: TransactResult): string[] {
-  const lines = res.steps.map(s => `  ${s.status.padEnd(11)} ${s.step}${s.error && s.status !== 'done' ? ` — ${s.error}` : ''}`);
+  const lines = res.steps.map(s => `  ${s.status.padEnd(11)} ${s.step}${s.error && s.status !== 'done' ? ` — ${s.error}` : ''}${s.refused ? ` (skipped, refused by the driver: ${s.refused.join(', ')})` : ''}`);
   if (res.outcome === 'rolled-back') {
     const n = res.steps.filter(s => s.status === 'undone').length;
     lines.push(`failed: ${res.error}`, `rolled back: ${n} step(s) undone in reverse; the devices are as before`);
@@ -469,7 +486,7 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
       env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
       plan: state => planProfile(r.profile, r.params, state),
       beforeChange: async (plan, state) => {
-        const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
+        const resets = linkResets(plan);
         const devs = devicesChanged(plan, r.devs);
         await confirmDefaultRoute(a, ctx, r.env.fs, devs, `applying ${r.profile.name} changes ${pending(plan).length} setting(s)`, resets);
         guard.hold();
@@ -606,7 +623,7 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
         env, devs: targets.map(t => t.dev), sysctlPaths: touchedSysctlPaths(entries.flatMap(e => e.touched)),
         plan: state => diff(restoreWants(entries, state), state),
         beforeChange: async plan => {
-          const resets = plan.rows.filter(x => x.action === 'set' && x.resetsLink).length;
+          const resets = linkResets(plan);
           await confirmDefaultRoute(a, ctx, env.fs, devicesChanged(plan, devs), `rolling back changes ${pending(plan).length} setting(s)`, resets);
           guard.hold();
         },

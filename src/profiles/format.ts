@@ -1,4 +1,5 @@
 /** Text and JSON renderings of plans and results. */
+import { linkResets } from './plan';
 import type { Row, Plan } from './plan';
 import type { StepReport } from './apply';
 
@@ -30,10 +31,10 @@ export function summary(plan: Plan): Record<'set' | 'ok' | 'skip' | 'later', num
 
 export function summaryText(plan: Plan): string {
   const s = summary(plan);
-  const resets = plan.rows.filter(r => r.action === 'set' && r.resetsLink).length;
+  const resets = linkResets(plan);
   const parts = [`${s.set} to set`, `${s.ok} ok`, `${s.skip} skipped`];
   if (s.later) parts.push(`${s.later} planned after the channel change`);
-  return parts.join(', ') + (resets ? `; ${resets} of the changes reset the link` : '');
+  return parts.join(', ') + (resets ? `; ${resets} link reset${resets === 1 ? '' : 's'}` : '');
 }
 
 export function rowJson(r: Row): Record<string, unknown> {
@@ -49,5 +50,6 @@ export function rowJson(r: Row): Record<string, unknown> {
 export function stepJson(s: StepReport): Record<string, unknown> {
   const o: Record<string, unknown> = { step: s.step, kind: s.kind, device: s.dev, settings: s.settings, resets_link: s.resetsLink, status: s.status };
   if (s.error) o.error = s.error;
+  if (s.refused) o.refused = s.refused;
   return o;
 }

@@ -37,8 +37,8 @@ export class ProfileError extends Error {
 const TOP_KEYS = ['name', 'description', 'params', 'features', 'ring', 'channels', 'coalesce', 'pause', 'queues', 'sysctl'];
 const PARAM_KEYS = ['type', 'values', 'default', 'description', 'min', 'max'];
 const PARAM_TYPES: ParamType[] = ['enum', 'bool', 'int', 'string', 'ifname'];
-const ENTRY_KEYS = ['value', 'when'];
-const SYSCTL_ENTRY_KEYS = ['value', 'when', 'absent'];
+const ENTRY_KEYS = ['value', 'when', 'required'];
+const SYSCTL_ENTRY_KEYS = ['value', 'when', 'absent', 'required'];
 const U32_MAX = 0xffffffff;
 /** Integer parameters are JavaScript numbers: exact up to 2^53 - 1. */
 const INT_MIN = BigInt(Number.MIN_SAFE_INTEGER), INT_MAX = BigInt(Number.MAX_SAFE_INTEGER);
@@ -265,7 +265,7 @@ class Loader {
         return;
       }
       let valueNode: Node | null = p.value;
-      let when: Expr | undefined, whenText: string | undefined, absent: string | undefined, inner: string | undefined;
+      let when: Expr | undefined, whenText: string | undefined, absent: string | undefined, inner: string | undefined, required: boolean | undefined;
       if (isMap(valueNode)) {
         const allowed = group === 'sysctl' ? SYSCTL_ENTRY_KEYS : ENTRY_KEYS;
         let v: Node | null | undefined;
@@ -279,6 +279,10 @@ class Loader {
             if (!isScalar(f.value) || typeof f.value.value !== 'string') this.problem(f.value ?? f.key, `${where}.absent`, 'must be a string');
             else absent = f.value.value;
           }
+          if (fk === 'required') {
+            if (!isScalar(f.value) || typeof f.value.value !== 'boolean') this.problem(f.value ?? f.key, `${where}.required`, 'must be true or false');
+            else required = f.value.value;
+          }
         }
         if (v === undefined) { this.problem(p.key, where, 'missing "value"'); return; }
         valueNode = v;
@@ -287,7 +291,7 @@ class Loader {
       if (!value) return;
       if (group === 'sysctl') this.checkPlaceholders(key, p.key, where);
       const why = [this.comment(p, m, i === 0), inner].filter(Boolean).join(' ') || undefined;
-      out.push({ group, key, value, when, whenText, absent, why, pos: this.pos(p.key) });
+      out.push({ group, key, value, when, whenText, absent, why, pos: this.pos(p.key), ...(required ? { required } : {}) });
     });
     return out;
   }

@@ -43,6 +43,9 @@ export interface SettingDef {
   absent?: string;
   /** The comment next to the setting in the file. */
   why?: string;
+  /** `required: true`: a plan that would skip it (driver lacks it, value out of range …) fails
+   * before any change instead. A setting whose `when` is false is not wanted, so not required. */
+  required?: boolean;
   pos: Pos;
 }
 

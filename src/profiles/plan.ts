@@ -122,6 +122,10 @@ function deviceWants(s: SettingDef, v: Scalar | 'max' | 'cpus', d: DeviceState, 
       const id = `${group}:${spec.field}`;
       const g = d[group] as Got<Record<string, number>>;
       if (!('ok' in g)) return [skip(id, label, whyReason(g, d.driver))];
+      if (group === 'coalesce' && d.coalesceSupported && !d.coalesceSupported.includes(s.key)) {
+        return [skip(id, label, `not supported by driver ${d.driver} (its coalesce parameters: ${d.coalesceSupported.join(' ') || 'none'})`)];
+      }
+      if (group === 'coalesce' && d.coalesceRefused?.includes(s.key)) return [skip(id, label, `refused by driver ${d.driver} (operation not supported)`)];
       const st = g.ok;
       const max = spec.max ? st[spec.max] : undefined;
       let value: number;
@@ -180,10 +184,11 @@ function sysctlText(v: Scalar | 'max' | 'cpus'): string {
  * not exist is a problem of the profile (a misspelt key, or one this host lacks), unless its
  * entry says with `absent:` that it may be missing: then it is skipped with that reason.
  */
-export function profileWants(profile: Profile, params: Record<string, Scalar>, state: HostState, problems: Problem[] = []): Want[] {
+export function profileWants(profile: Profile, params: Record<string, Scalar>, state: HostState, problems: Problem[] = [], origin?: SettingDef[]): Want[] {
   const out: Want[] = [];
   const seen = new Set<string>();
   for (const s of profile.settings) {
+    if (origin) while (origin.length < out.length) origin.push(profile.settings[profile.settings.indexOf(s) - 1]);
     const v = paramValue(s.value, params);
     const active = !s.when || evalExpr(s.when, params);
     if (s.group === 'sysctl') {
@@ -214,6 +219,7 @@ export function profileWants(profile: Profile, params: Record<string, Scalar>, s
       out.push(...deviceWants(s, v, d, state.cpus));
     }
   }
+  if (origin) while (origin.length < out.length) origin.push(profile.settings[profile.settings.length - 1]);
   return out;
 }
 
@@ -383,9 +389,27 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
 /** The plan of a profile on this state; throws ProfileError (file:line:col) for sysctls that do not exist. */
 export function planProfile(profile: Profile, params: Record<string, Scalar>, state: HostState): Plan {
   const problems: Problem[] = [];
-  const wants = profileWants(profile, params, state, problems);
+  const origin: SettingDef[] = [];
+  const wants = profileWants(profile, params, state, problems, origin);
+  const required = new Map<string, SettingDef>();
+  wants.forEach((w, i) => {
+    const s = origin[i];
+    if (s.required && (!s.when || evalExpr(s.when, params))) required.set(`${w.dev ?? ''}\0${w.setting}`, s);
+  });
   if (problems.length) throw new ProfileError(problems);
-  return diff(wants, state);
+  const plan = diff(wants, state);
+  for (const r of plan.rows) {
+    const s = r.action === 'skip' ? required.get(`${r.dev ?? ''}\0${r.setting}`) : undefined;
+    if (s) problems.push({ pos: s.pos, key: `${s.group}.${s.key}`, message: `required, but ${r.dev ?? 'the host'} cannot have it: ${r.setting}: ${r.reason}` });
+  }
+  if (problems.length) throw new ProfileError(problems);
+  return plan;
+}
+
+/** How many times applying the plan takes a link down and up: one per step that resets it
+ * (rx and tx rings in one SRINGPARAM are one reset). */
+export function linkResets(plan: Plan): number {
+  return plan.steps.filter(s => 'resetsLink' in s && s.resetsLink).length;
 }
 
 /** Rows that say the device is not as the targets want (set now or after a channel change). */

@@ -37,6 +37,11 @@ export interface DeviceState {
   irqs: QueueIrq[];
   /** Queue files (rps_cpus, xps_cpus) and IRQ affinities read, by path; null: absent. */
   files: Record<string, string | null>;
+  /** The coalesce parameters (ethtool -C keys) the driver supports, as netlink reports them;
+   * absent when there is no netlink to ask (the kernel then refuses unsupported ones on set). */
+  coalesceSupported?: string[];
+  /** Coalesce parameters the driver refused when asked for one by one (no netlink list). */
+  coalesceRefused?: string[];
 }
 
 export interface HostState {
@@ -46,9 +51,14 @@ export interface HostState {
   devices: DeviceState[];
 }
 
+/** What the driver says it supports, from a source other than the ioctl API (netlink). */
+export interface Capabilities { coalesce: string[] }
+
 export interface Env {
   transport: Transport;
   fs: HostFs;
+  /** Asks the driver's capabilities; null (or no probe) when they cannot be asked. */
+  probe?: (dev: string) => Capabilities | null;
 }
 
 export const CPU_ONLINE = '/sys/devices/system/cpu/online';
@@ -123,9 +133,11 @@ export function readDevice(env: Env, dev: string, nic: Nic = new Nic(dev, env.tr
   for (const q of irqs) files[q.path] = readOr(fs, q.path);
 
   const idx = readOr(fs, `${sysfsNet(dev)}/ifindex`);
+  const caps = env.probe?.(dev) ?? null;
   return {
     dev, driver, ifindex: idx === null ? null : Number(idx.trim()),
     features, ring, channels, coalesce, pause, rxQueues, txQueues, irqs, files,
+    ...(caps ? { coalesceSupported: [...caps.coalesce].sort() } : {}),
   };
 }
 

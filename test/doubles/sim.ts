@@ -23,6 +23,9 @@ export interface SimDevice {
   channels?: Channels;
   pause?: Pause;
   coalesce?: Coalesce;
+  /** The coalesce fields the driver supports (struct member names); absent: all. As the kernel
+   * does, an SCOALESCE with a non-zero value in any other field is refused with EOPNOTSUPP. */
+  coalesceSupported?: string[];
   msglvl?: number;
   wol?: WolInfo;
   features: SimFeature[];
@@ -160,6 +163,7 @@ export class SimTransport implements Transport {
       case ETHTOOL.SCOALESCE: {
         if (!d.coalesce) return -E.EOPNOTSUPP;
         const { cmd: _c, ...r } = decode(S.ethtool_coalesce, buf) as Dict;
+        if (d.coalesceSupported && Object.entries(r).some(([f, n]) => n !== 0 && !d.coalesceSupported!.includes(f))) return -E.EOPNOTSUPP;
         d.coalesce = r as unknown as Coalesce;
         return 0;
       }
