@@ -14,7 +14,8 @@ import { openNetlink, NetlinkTransport } from './transport';
 import { Attrs, decodeAttrs, defineAttrs } from './attrs';
 import { NetlinkConnection, NetlinkTracer } from './conn';
 import { NLM_F, NLMSG_HDRLEN, NLMSGHDR as H, RTM_NAMES } from './constants';
-import { Extack, NlMessage, parseMessages } from './message';
+import type { Extack, NlMessage } from './message';
+import { MulticastReader } from './multicast';
 import { viewOf } from './tlv';
 
 /** <linux/netlink.h> NETLINK_ROUTE, <linux/rtnetlink.h> message types and filters. */
@@ -83,10 +84,6 @@ export const IFF = { UP: 1 << 0, RUNNING: 1 << 6, LOWER_UP: 1 << 16 } as const;
 /** <linux/if.h> IF_OPER_* (RFC 2863 operational states), by value. */
 export const IF_OPER_NAMES = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'] as const;
 
-const EBADF = 9;
-const ETIMEDOUT = 110;
-const ENOBUFS = 105;
-
 /** A link notification: the device, its operstate and flags after the change. */
 export interface LinkEvent {
   /** RTM_NEWLINK or RTM_DELLINK */
@@ -100,16 +97,23 @@ export interface LinkEvent {
 
 /**
  * Link notifications of RTNLGRP_LINK (the kernel's RTM_NEWLINK/RTM_DELLINK on every change of
- * a link's flags, operstate, name …), on a NETLINK_ROUTE socket of its own. next() waits off
- * the main thread when the transport can (recvAsync); overruns (ENOBUFS) are counted in `lost`.
+ * a link's flags, operstate, name …), on a NETLINK_ROUTE socket of its own.
  */
 export class LinkMonitor {
-  private buf = new Uint8Array(65536);
-  private readonly queue: LinkEvent[] = [];
-  lost = 0;
-  private closed = false;
+  private readonly reader: MulticastReader<LinkEvent>;
 
-  constructor(private readonly transport: NetlinkTransport) {}
+  constructor(transport: NetlinkTransport) {
+    this.reader = new MulticastReader(transport, m => {
+      if (m.type !== RTM.NEWLINK && m.type !== RTM.DELLINK) return null;
+      const r = decodeLinkMessage(m);
+      if (!r) return null;
+      const op = r.attrs.operstate as number | undefined;
+      return {
+        message: r.message, index: r.ifinfo.index, name: r.attrs.ifname as string | undefined,
+        operstate: op === undefined ? '' : IF_OPER_NAMES[op] ?? `#${op}`, flags: r.ifinfo.flags,
+      };
+    }, 'link notifications');
+  }
 
   /** Subscribe (a new socket, or `transport`); throws NetlinkSocketError / an errno Error. */
   static open(transport?: NetlinkTransport): LinkMonitor {
@@ -122,36 +126,13 @@ export class LinkMonitor {
     return new LinkMonitor(t);
   }
 
-  /** The next link notification, or null when none came within `timeoutMs` or the monitor was closed. */
-  async next(timeoutMs?: number): Promise<LinkEvent | null> {
-    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    while (this.queue.length === 0) {
-      if (this.closed) return null;
-      const left = deadline === Infinity ? undefined : Math.max(0, deadline - Date.now());
-      const n = this.transport.recvAsync ? await this.transport.recvAsync(this.buf, left) : this.transport.recv(this.buf, left);
-      if (n === -ETIMEDOUT || n === -EBADF) return null;
-      if (n === -ENOBUFS) { this.lost++; continue; }
-      if (n < 0) throw Object.assign(new Error(`receiving link notifications failed: errno ${-n}`), { errno: -n });
-      if (n > this.buf.byteLength) { this.buf = new Uint8Array(Math.ceil(n / 4096) * 4096); continue; }
-      for (const m of parseMessages(this.buf, n)) {
-        if (m.type !== RTM.NEWLINK && m.type !== RTM.DELLINK) continue;
-        const r = decodeLinkMessage(m);
-        if (!r) continue;
-        const op = r.attrs.operstate as number | undefined;
-        this.queue.push({
-          message: r.message, index: r.ifinfo.index, name: r.attrs.ifname as string | undefined,
-          operstate: op === undefined ? '' : IF_OPER_NAMES[op] ?? `#${op}`, flags: r.ifinfo.flags,
-        });
-      }
-    }
-    return this.queue.shift()!;
-  }
+  /** Notifications lost to a full socket buffer. */
+  get lost(): number { return this.reader.lost; }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.transport.close();
-  }
+  /** The next link notification, or null when none came within `timeoutMs` or the monitor was closed. */
+  next(timeoutMs?: number): Promise<LinkEvent | null> { return this.reader.next(timeoutMs); }
+
+  close(): void { this.reader.close(); }
 }
 
 export class RouteNetlink {
