@@ -160,6 +160,45 @@ export function queueLayout(names: readonly string[]): QueueLayout {
   };
 }
 
+const QUEUE_MARKER = /^\s*(rx|tx)\s*queue\s*#\s*$/i;
+
+/** A block marker of queueBlocks() ("Tx Queue#"): its value is a queue number, not a counter. */
+export function isQueueMarker(name: string): boolean { return QUEUE_MARKER.test(name); }
+
+/**
+ * Per-queue statistics laid out as blocks under a marker (vmxnet3: "Tx Queue#" — whose value is
+ * the queue's number — then its indented counters, the same names again for each queue). The
+ * k-th block of a direction is queue k; a counter indented under another ("drv dropped tx total"
+ * then "too many frags") is named after both; the direction word is dropped from the metric.
+ * Stat index → its queue stat (markers and what lies outside blocks are absent).
+ */
+export function queueBlocks(names: readonly string[]): Map<number, QueueStat> {
+  const out = new Map<number, QueueStat>();
+  const next: Record<Dir, number> = { rx: 0, tx: 0 };
+  let block: { dir: Dir; queue: number; indent: number } | null = null;
+  const stack: { indent: number; words: string[] }[] = [];
+  names.forEach((name, i) => {
+    const indent = name.length - name.trimStart().length;
+    const m = QUEUE_MARKER.exec(name);
+    if (m) {
+      const dir = m[1].toLowerCase() as Dir;
+      block = { dir, queue: next[dir]++, indent };
+      stack.length = 0;
+      return;
+    }
+    if (!block) return;
+    if (indent <= block.indent) { block = null; return; }
+    while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
+    const own = tokenize(name);
+    const d = own.findIndex(w => DIRECTION[w] === block!.dir);
+    if (d >= 0) own.splice(d, 1);
+    const words = [...(stack.length ? stack[stack.length - 1].words : []), ...own];
+    stack.push({ indent, words });
+    if (words.length) out.set(i, { dir: block.dir, queue: block.queue, metric: words.join('_') });
+  });
+  return out;
+}
+
 /** busiest ÷ mean of `rates` (queues of one direction); NaN when there is no traffic or one queue. */
 export function imbalance(rates: ArrayLike<number>): number {
   const n = rates.length;

@@ -12,7 +12,7 @@ import { Nic, StatsReader, EthtoolError, ERRNO } from '../device';
 import type { Transport } from '../ethtool/transport';
 import { NicNetlink, STATS_GROUPS } from '../device/netlink';
 import type { EthtoolNetlink } from '../ethtool/netlink/client';
-import { queueLayout } from '../common/queues';
+import { queueLayout, queueBlocks, isQueueMarker } from '../common/queues';
 import { RING, CHANNELS, COALESCE, PAUSE, ioctlRows } from '../ethtool/catalog/params';
 import { LINK_MODES, BIT, PORT_BITS, testBit } from '../ethtool/linkmodes';
 import { ethtoolStatMetric, queueMetric, standardStatMetric, keyPart } from './names';
@@ -67,11 +67,16 @@ export function statSlots(dev: string, names: readonly string[], fold: boolean):
   const slots: (StatSlot | null)[] = new Array(names.length).fill(null);
   const folded = new Set<number>();
   if (fold) {
+    names.forEach((n, i) => { if (isQueueMarker(n)) folded.add(i); });
+    for (const [i, q] of queueBlocks(names)) {
+      slots[i] = { name: queueMetric(q.dir, q.metric), help: HELP_QUEUE(q.dir, q.metric), labels: { device: dev, queue: String(q.queue) } };
+      folded.add(i);
+    }
     for (const m of queueLayout(names).metrics) {
       const name = queueMetric(m.dir, m.metric);
       const help = HELP_QUEUE(m.dir, m.metric);
       m.index.forEach((i, q) => {
-        if (i < 0) return;
+        if (i < 0 || folded.has(i)) return;
         slots[i] = { name, help, labels: { device: dev, queue: String(q) } };
         folded.add(i);
       });

@@ -154,7 +154,9 @@ export async function writeTextfiles(ex: Exporter, a: ExporterArgs, out: (t: str
   try {
     while (!stopped) {
       await once();
-      await Promise.race([stop.done, new Promise(r => setTimeout(r, a.intervalMs!).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([stop.done, new Promise(r => { timer = setTimeout(r, a.intervalMs!); })]);
+      clearTimeout(timer);
     }
   } finally { stop.off(); }
   return EXIT.OK;
