@@ -82,11 +82,15 @@ export function statSlots(dev: string, names: readonly string[], fold: boolean):
       });
     }
   }
-  // node_exporter drops every stat whose name sanitizes to one another stat has too.
+  // As node_exporter: its ethtool library returns the statistics as a map by name, so of a name
+  // that repeats (vmxnet3's per-queue blocks) the last one stands; then every stat whose name
+  // sanitizes to one another stat has too is dropped.
+  const lastOf = new Map<string, number>();
+  names.forEach((stat, i) => { if (!folded.has(i)) lastOf.set(stat, i); });
   const byName = new Map<string, number>();
   const clash = new Set<string>();
-  names.forEach((stat, i) => {
-    if (folded.has(i)) return;
+  [...lastOf.values()].sort((x, y) => x - y).forEach(i => {
+    const stat = names[i];
     const name = ethtoolStatMetric(stat);
     if (name === null) return;
     if (byName.has(name)) clash.add(name);

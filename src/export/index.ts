@@ -48,8 +48,6 @@ export class Exporter {
   readonly families: Families;
   private readonly collector: Collector;
   private inflight: Promise<string> | null = null;
-  /** CPU and wall time of the last scrape (reading the devices and formatting), in ns / µs. */
-  last = { wallNs: 0n, cpuUs: 0, samples: 0 };
 
   constructor(private readonly a: ExporterArgs, private readonly opts: {
     transport: Transport; netlink: (() => EthtoolNetlink | null) | null; drift: DriftSource | null; sysfsNet?: string;
@@ -72,7 +70,6 @@ export class Exporter {
 
   private async run(): Promise<string> {
     const t0 = process.hrtime.bigint();
-    const c0 = process.cpuUsage();
     const f = this.families;
     f.begin();
     const devs = this.devices();
@@ -80,10 +77,7 @@ export class Exporter {
     f.put('ethkit_scrape_devices', 'gauge', 'Devices read in this scrape', {}, devs.length);
     f.put('ethkit_scrape_duration_seconds', 'gauge', 'Time this scrape took to read the devices', {}, Number(process.hrtime.bigint() - t0) / 1e9);
     f.end();
-    const text = await f.text();
-    const c = process.cpuUsage(c0);
-    this.last = { wallNs: process.hrtime.bigint() - t0, cpuUs: c.user + c.system, samples: 0 };
-    return text;
+    return f.text();
   }
 
   close(): void { this.collector.close(); }
