@@ -45,7 +45,20 @@ const FRONT_ENDS: readonly { match: (arg: string) => boolean; main: () => FrontE
     match: a => a.startsWith('--profile') || a === '--plan' || a === '--apply' || a === '--verify' || a === '--rollback',
     main: () => (require('../profiles/cli') as typeof import('../profiles/cli')).main,
   },
+  { match: a => a === '--exporter', main: exporterMain },
 ];
+
+/** The exporter, lent the profile commands' drift check (front ends do not import each other). */
+function exporterMain(): FrontEndMain {
+  const { main } = require('../export/index') as typeof import('../export/index');
+  return (argv, io) => main(argv, io, {
+    drift: o => {
+      const { DriftChecker } = require('../profiles/drift') as typeof import('../profiles/drift');
+      const checker = new DriftChecker({ transport: o.transport, fs: o.fs, stateDir: o.stateDir, profileDir: o.profileDir, probe: o.fs ? null : undefined });
+      return dev => checker.check(dev);
+    },
+  });
+}
 
 /** Thrown when the control socket cannot be opened (ethtool: exit 70). */
 class ControlSocketError extends Error {

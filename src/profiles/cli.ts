@@ -163,7 +163,7 @@ export function parseArgs(argv: readonly string[]): Args {
 // ---- profiles and parameters ----------------------------------------------------------------
 
 /** ethkit's own profiles/: the first directory upwards from this file that has one. */
-function defaultProfileDir(): string {
+export function defaultProfileDir(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     const cand = path.join(dir, 'profiles');
@@ -235,7 +235,7 @@ function machineEnv(): Env {
 
 /** The driver's supported coalesce parameters over ethtool netlink; null without netlink or
  * when the driver reports no coalesce settings at all. */
-function netlinkCapabilities(dev: string): Capabilities | null {
+export function netlinkCapabilities(dev: string): Capabilities | null {
   const { NicNetlink } = require('../device/netlink') as typeof import('../device/netlink');
   const nl = NicNetlink.open(dev);
   if (!nl) return null;
