@@ -163,7 +163,7 @@ export function parseArgs(argv: readonly string[]): Args {
 // ---- profiles and parameters ----------------------------------------------------------------
 
 /** ethkit's own profiles/: the first directory upwards from this file that has one. */
-function defaultProfileDir(): string {
+export function defaultProfileDir(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     const cand = path.join(dir, 'profiles');
@@ -228,7 +228,7 @@ function devicesOf(positional: readonly string[], what: string): string[] {
 
 // ---- environment ----------------------------------------------------------------------------
 
-function machineEnv(): Env {
+export function machineEnv(): Env {
   // Lazy: listing and showing profiles never loads the FFI.
   return { transport: openTransport(), fs: new RealFs(), probe: netlinkCapabilities };
 }
