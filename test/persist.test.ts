@@ -314,3 +314,18 @@ test('the program: --persist-help, and an error through bin/ethkit is one line',
   assert.equal(j.status, 0, j.stderr);
   assert.deepEqual(JSON.parse(j.stdout).specs, []);
 });
+
+test('--persist of the interface of the default route needs --yes; another --match replaces the spec of that device', async () => {
+  const w = world();
+  w.fs.files.set('/proc/net/route', 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\nekp0\t00000000\t0102000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n');
+  const r = await persist(w, ['--persist', PROFILE, 'ekp0']);
+  assert.equal(r.code, EXIT.ERROR);
+  assert.equal(r.err, 'ethkit: refusing to persist ekp0: it carries the default route, and the unit changes it without asking whenever it appears; add --yes to go ahead\n');
+  assert.deepEqual(tree(w.root), {});
+  assert.equal((await persist(w, ['--persist', PROFILE, 'ekp0', '--yes'])).code, EXIT.OK);
+  const b = await persist(w, ['--persist', PROFILE, 'ekp0', '--yes', '--match', 'bus', '--json']);
+  assert.equal(b.code, EXIT.OK, b.err);
+  assert.deepEqual(b.json.replaced, ['mac-525400123456']);
+  assert.deepEqual(fs.readdirSync(path.join(w.root, RULE_DIR)), ['90-ethkit-pci-0000-00-03.0.rules'], 'one rule per device');
+  assert.deepEqual(fs.readdirSync(path.join(w.root, 'etc/ethkit/persist')).sort(), ['.created-dirs', 'pci-0000-00-03.0.json', 'pci-0000-00-03.0.yaml']);
+});

@@ -18,7 +18,7 @@ import { FsError, NoHostFs } from '../common/hostfs';
 import { describeFsError } from '../common/files';
 import type { FrontEndIo } from '../common/io';
 import { ProfileError } from './load';
-import type { Env } from './state';
+import { Env, defaultRouteDevices } from './state';
 import type { Scalar } from './model';
 import { run as runProfiles, resolveProfile, resolveParams, defaultProfileDir, machineEnv, EXIT, Ctx as ProfileCtx } from './cli';
 import {
@@ -79,6 +79,7 @@ interface Args {
   json: boolean;
   all: boolean;
   now: boolean;
+  yes: boolean;
   match: 'auto' | 'mac' | 'bus';
   root?: string;
   stateDir?: string;
@@ -88,7 +89,7 @@ interface Args {
 export function parseArgs(argv: readonly string[]): Args {
   let cmd: Cmd | undefined;
   let help = false;
-  const a: Args = { cmd: 'help', positional: [], sets: [], json: false, all: false, now: false, match: 'auto' };
+  const a: Args = { cmd: 'help', positional: [], sets: [], json: false, all: false, now: false, yes: false, match: 'auto' };
   const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const tok = argv[i];
@@ -121,7 +122,7 @@ export function parseArgs(argv: readonly string[]): Args {
     } else if (name === '--root') a.root = value();
     else if (name === '--state-dir') a.stateDir = value();
     else if (name === '--profile-dir') a.profileDir = value();
-    else if (name === '--yes' || name === '-y') continue; // the unit never asks; accepted for symmetry with --apply
+    else if (name === '--yes' || name === '-y') a.yes = true;
     else if (name === '--help' || name === '-h') help = true;
     else if (tok.startsWith('-') && tok !== '-') throw usage(`unknown option ${name}`);
     else a.positional.push(tok);
@@ -131,6 +132,8 @@ export function parseArgs(argv: readonly string[]): Args {
   only('--all', a.cmd === 'unpersist' || a.cmd === 'help', '--unpersist');
   only('--now', a.cmd === 'persist' || a.cmd === 'help', '--persist');
   only('--match', a.cmd === 'persist' || a.cmd === 'help', '--persist');
+  only('--yes', a.cmd === 'persist' || a.cmd === 'help', '--persist');
+  only('-y', a.cmd === 'persist' || a.cmd === 'help', '--persist');
   only('--state-dir', a.cmd === 'persist' || a.cmd === 'help', '--persist');
   only('--profile-dir', a.cmd === 'persist' || a.cmd === 'help', '--persist');
   if (a.sets.length && a.cmd !== 'persist' && a.cmd !== 'help') throw usage('--set is an option of --persist only (the spec keeps the parameters)');
@@ -262,8 +265,13 @@ function cmdPersist(a: Args, ctx: PersistCtx): Output {
   const now = (ctx.now ?? (() => new Date()))().toISOString();
   const have = installed(l);
   const specs: PersistSpec[] = [];
+  /** Specs of the same devices under their other match (--match changed): replaced. */
+  const replaced: string[] = [];
+  const routed = defaultRouteDevices(env.fs);
   for (const dev of devs) {
     if (!deviceExists(env, dev)) throw new UsageError(`${dev}: no such device`);
+    // The unit applies without asking: persisting is the answer, given as --apply takes it.
+    if (routed.has(dev) && !a.yes) throw new UsageError(`refusing to persist ${dev}: it carries the default route, and the unit changes it without asking whenever it appears; add --yes to go ahead`);
     const f = deviceFacts(env, dev);
     let m: Match;
     try { m = matchFor(f, a.match); } catch (e) { throw new UsageError((e as Error).message); }
@@ -279,6 +287,11 @@ function cmdPersist(a: Args, ctx: PersistCtx): Output {
     const old = have.get(id);
     if (typeof old === 'object' && specText({ ...old, time: now }) === specText(spec)) spec.time = old.time;
     specs.push(spec);
+    for (const k of ['mac', 'bus'] as const) {
+      let alt: string;
+      try { alt = matchId(matchFor(f, k)); } catch { continue; }
+      if (alt !== id && have.has(alt)) replaced.push(alt);
+    }
   }
   const unit = { bin, nodeDir: path.dirname(process.execPath), docs: path.join(repoDir(), 'docs', 'persistence.md') };
   const ops: FileOp[] = [{ kind: 'file', path: templateFile(l), text: templateText(l, unit) }];
@@ -289,6 +302,9 @@ function cmdPersist(a: Args, ctx: PersistCtx): Output {
     // The rule last: once it is there, the device's next appearance runs the unit.
     ops.push({ kind: 'file', path: ruleFile(l, s.id), text: ruleText(s) });
   }
+  // The replaced specs' rules go first, before anything of the new one is written.
+  ops.unshift(...replaced.flatMap(id => [ruleFile(l, id), wantsLink(l, id), specFile(l, id), profileCopy(l, id), recordFile(l, id)]
+    .map((f): FileOp => ({ kind: 'remove', path: f }))));
   try {
     // The files in the system's directories; the spec directory is ethkit's own.
     for (const op of ops) if (op.kind === 'file' && !op.path.startsWith(l.specDir + '/')) refuseForeign(op.path);
@@ -304,7 +320,9 @@ function cmdPersist(a: Args, ctx: PersistCtx): Output {
   const reloaded = changed.length ? reload(l, ctx, warnings) : [];
   const what = `${profile.name}${paramText(params)}`;
   const text: string[] = changed.length
-    ? [`Persisted ${what}:`, ...specs.map(s => `  ${s.device.name}: ${matchText(s.match)} -> ${unitName(s.id)}`), ...changed.map(p => `  wrote ${p}`),
+    ? [`Persisted ${what}:`, ...specs.map(s => `  ${s.device.name}: ${matchText(s.match)} -> ${unitName(s.id)}`),
+      ...replaced.map(id => `  replaces ${unitName(id)} (the same device, matched the other way)`),
+      ...changed.map(p => `  ${fs.existsSync(p) ? 'wrote' : 'removed'} ${p}`),
       ...reloaded.map(r => `  ran ${r}`)]
     : [`ok: ${what} is persisted already for ${devs.join(', ')}; nothing changed`];
   const code: number = changed.length ? EXIT.OK : EXIT.UNCHANGED;
@@ -313,7 +331,7 @@ function cmdPersist(a: Args, ctx: PersistCtx): Output {
     json: {
       command: 'persist', profile: profile.name, params, root: l.root, result: changed.length ? 'changed' : 'ok', changed: changed.length > 0,
       specs: specs.map(s => ({ id: s.id, device: s.device.name, match: s.match, unit: unitName(s.id), rule: ruleFile(l, s.id), spec: specFile(l, s.id) })),
-      files: changed, reloaded, ...(warnings.length ? { warnings } : {}),
+      replaced, files: changed, reloaded, ...(warnings.length ? { warnings } : {}),
     },
     text, code,
   };
@@ -558,6 +576,8 @@ async function cmdPersistAsync(a: Args, ctx: PersistCtx): Promise<Output> {
   const l = rootOf(a, ctx);
   const runs: Record<string, unknown>[] = [];
   let code = o.code;
+  // What was installed first, then each run as it goes (the apply prints its changes).
+  if (!a.json) { ctx.out(o.text.join('\n') + '\n'); o.text = []; }
   for (const id of (o.json.specs as { id: string }[]).map(s => s.id)) {
     const r = await persistRunAsync(l, readSpec(l, id), ctx, a.json);
     runs.push(r.json);
