@@ -16,6 +16,7 @@ import { UsageError, EthtoolError } from '../device/errors';
 import { ifnameProblem } from '../ethtool/transport';
 import { FsError, NoHostFs } from '../common/hostfs';
 import { describeFsError } from '../common/files';
+import { strtoint } from '../common/numbers';
 import type { FrontEndIo } from '../common/io';
 import { ProfileError } from './load';
 import { Env, defaultRouteDevices } from './state';
@@ -105,6 +106,13 @@ export function parseArgs(argv: readonly string[]): Args {
       if (cmd) throw usage(`${name}: only one of ${Object.keys(COMMANDS).join(', ')} at a time`);
       cmd = COMMANDS[name];
       if (inline !== undefined) a.positional.push(inline);
+      continue;
+    }
+    // ethkit's global flags, which the program passes along with the rest of the command line.
+    if (tok === '-I' || tok === '--include-statistics') continue;
+    if (tok === '--debug') {
+      const v = argv[++i];
+      if (v === undefined || v === '' || strtoint(v, 0, true, true) === null) throw new UsageError('--debug needs a numeric MASK');
       continue;
     }
     if (name !== '--set') {
