@@ -61,9 +61,17 @@ ek --persist "$PROFILE" "$E1000" --state-dir "$STATE" >/dev/null; rc=$?
 # The rules as udev reads them: each device gets its own unit, lo none.
 for key in netdevsim e1000 virtio_net; do
   dev=$NSIM; [ $key = e1000 ] && dev=$E1000; [ $key = virtio_net ] && dev=$VIRTIO
-  w=$(udevadm test --action=add "/sys/class/net/$dev" 2>&1 | grep '^SYSTEMD_WANTS=')
+  udevadm test --action=add "/sys/class/net/$dev" >/tmp/udevtest.txt 2>&1
+  w=$(grep '^SYSTEMD_WANTS=' /tmp/udevtest.txt)
+  # udev parsed the rule file without a complaint (it logs "Invalid ...", "ignoring" for bad keys).
+  grep -q "Reading rules file: /etc/udev/rules.d/90-ethkit-${ID[$key]}.rules" /tmp/udevtest.txt || bad "udevadm test $dev: did not read the rule of ${ID[$key]}"
+  ! grep "90-ethkit" /tmp/udevtest.txt | grep -qiE 'invalid|ignor|error|unknown' || bad "udevadm test $dev: $(grep 90-ethkit /tmp/udevtest.txt | grep -iE 'invalid|ignor|error|unknown' | head -2)"
   [ "$w" = "SYSTEMD_WANTS=ethkit-apply@${ID[$key]}.service" ] || bad "udevadm test $dev: '$w', expected ethkit-apply@${ID[$key]}.service"
 done
+# The same check sees a broken rule file.
+echo 'ACTION=="add", SUBSYSTEM=="net", FROBNICATE=="x", TAG+="systemd"' >/etc/udev/rules.d/89-ethkit-broken.rules
+udevadm test --action=add /sys/class/net/lo 2>&1 | grep '89-ethkit-broken' | grep -qiE 'invalid|ignor|error|unknown' || bad "udevadm test does not report a broken rule file"
+rm /etc/udev/rules.d/89-ethkit-broken.rules
 w=$(udevadm test --action=add /sys/class/net/lo 2>&1 | grep -c 'ethkit-apply')
 [ "$w" = 0 ] || bad "udevadm test lo names ethkit-apply"
 say "udevadm test: rules match their devices and only those"
