@@ -18,7 +18,7 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '../..');
 /** Device removals per driver: 3 drivers × CYCLES hotplugs, each followed by one unit run. */
 const CYCLES = 2;
-/** The guest takes ~6 min on a loaded 2-core host (each unit run is a node process under TCG). */
+/** The guest takes 3-7 min on a loaded 2-core host (each unit run is a node process under TCG, 8-27 s). */
 const VM_TIMEOUT_S = 1500;
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
