@@ -42,6 +42,10 @@ export interface RunOptions {
 const FRONT_ENDS: readonly { match: (arg: string) => boolean; main: () => FrontEndMain }[] = [
   { match: a => a === '--top', main: () => (require('../tui/index') as typeof import('../tui/index')).main },
   {
+    match: a => a.startsWith('--persist') || a === '--unpersist',
+    main: () => (require('../profiles/persist-cli') as typeof import('../profiles/persist-cli')).main,
+  },
+  {
     match: a => a.startsWith('--profile') || a === '--plan' || a === '--apply' || a === '--verify' || a === '--rollback',
     main: () => (require('../profiles/cli') as typeof import('../profiles/cli')).main,
   },

@@ -228,7 +228,7 @@ function devicesOf(positional: readonly string[], what: string): string[] {
 
 // ---- environment ----------------------------------------------------------------------------
 
-function machineEnv(): Env {
+export function machineEnv(): Env {
   // Lazy: listing and showing profiles never loads the FFI.
   return { transport: openTransport(), fs: new RealFs(), probe: netlinkCapabilities };
 }
