@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { SimTransport, simDevice } from './doubles/sim';
 import { SimHostFs } from './doubles/simhost';
 import { run, PersistCtx } from '../src/profiles/persist-cli';
@@ -75,7 +75,7 @@ async function persist(w: World, argv: string[], extra: Partial<PersistCtx> = {}
   return { code, out, err, json };
 }
 
-/** Every path under a root with its content (files), target (links) or "dir". */
+/** Every path under a root with its content (files), target (links) or "dir"; not run/ (tmpfs: the lock, run records). */
 function tree(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {
@@ -83,6 +83,7 @@ function tree(root: string): Record<string, string> {
       const p = path.join(d, n);
       const st = fs.lstatSync(p);
       const rel = path.relative(root, p);
+      if (rel === 'run') continue;
       if (st.isSymbolicLink()) out[rel] = `-> ${fs.readlinkSync(p)}`;
       else if (st.isDirectory()) { out[rel] = 'dir'; walk(p); }
       else out[rel] = fs.readFileSync(p, 'utf8');
@@ -328,4 +329,29 @@ test('--persist of the interface of the default route needs --yes; another --mat
   assert.deepEqual(b.json.replaced, ['mac-525400123456']);
   assert.deepEqual(fs.readdirSync(path.join(w.root, RULE_DIR)), ['90-ethkit-pci-0000-00-03.0.rules'], 'one rule per device');
   assert.deepEqual(fs.readdirSync(path.join(w.root, 'etc/ethkit/persist')).sort(), ['.created-dirs', 'pci-0000-00-03.0.json', 'pci-0000-00-03.0.yaml']);
+});
+
+test('a second installer waits for the first, then stops in one line having changed nothing', async () => {
+  const w = world();
+  const lockDir = path.join(w.root, 'run/ethkit/persist');
+  fs.mkdirSync(lockDir, { recursive: true });
+  const holder = spawn('flock', ['-o', path.join(lockDir, 'persist.lock'), 'sleep', '30'], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100 && !fs.existsSync(path.join(lockDir, 'persist.lock')); i++) await new Promise(r => setTimeout(r, 20));
+    await new Promise(r => setTimeout(r, 200));
+    const before = tree(w.root);
+    const t0 = Date.now();
+    const r = await persist(w, ['--persist', PROFILE, 'ekp0', '--state-dir', w.state]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.equal(r.err.trim().split('\n').length, 1, r.err);
+    assert.match(r.err, new RegExp(`^ethkit: another --persist/--unpersist \\(pid ${holder.pid}\\) holds .*persist\\.lock; nothing changed$`, 'm'));
+    assert.ok(Date.now() - t0 >= 4500, 'it waited for the holder');
+    assert.deepEqual(tree(w.root), before);
+  } finally {
+    holder.kill('SIGKILL');
+  }
+  // Once the holder is gone, the same command goes through.
+  await new Promise(r => setTimeout(r, 100));
+  const ok = await persist(w, ['--persist', PROFILE, 'ekp0', '--state-dir', w.state]);
+  assert.equal(ok.code, 0, ok.out + ok.err);
 });

@@ -29,6 +29,7 @@ import {
 import { FileOp, applyFiles, dirsToMake, removeEmptyDirs, sameAsNow } from './persist-files';
 import { writeDurable } from './snapshot';
 import { table } from './format';
+import { acquireLock, Lock, LockBusyError, LockFileError } from '../common/lock';
 
 export interface PersistCtx {
   env?: Env;
@@ -553,8 +554,11 @@ export async function run(argv: readonly string[], ctx: PersistCtx): Promise<num
         if (a.json) ctx.out(JSON.stringify({ command: 'persist-help', result: 'ok', changed: false, usage: USAGE, exit_code: EXIT.OK }, null, 2) + '\n');
         else ctx.out(USAGE + '\n');
         return EXIT.OK;
-      case 'persist': o = await cmdPersistAsync(a, ctx); break;
-      case 'unpersist': o = cmdUnpersist(a, ctx); break;
+      case 'persist': case 'unpersist': {
+        const lock = await writerLock(rootOf(a, ctx));
+        try { o = a.cmd === 'persist' ? await cmdPersistAsync(a, ctx) : cmdUnpersist(a, ctx); } finally { lock.release(); }
+        break;
+      }
       case 'status': o = await cmdStatus(a, ctx); break;
       case 'run': {
         if (a.positional.length !== 1) throw usage('--persist-run: name one spec id');
@@ -574,6 +578,23 @@ export async function run(argv: readonly string[], ctx: PersistCtx): Promise<num
       ctx.err(JSON.stringify({ error: msg, exit: EXIT.ERROR }) + '\n');
     } else ctx.err(msg.split('\n').map(x => `ethkit: ${x}`).join('\n') + '\n');
     return EXIT.ERROR;
+  }
+}
+
+/**
+ * One installer at a time: --persist and --unpersist hold an flock on RUN_DIR/persist.lock
+ * (tmpfs: nothing is left in /etc) while they read and write the installed files; a second
+ * one waits up to 5 s, then stops with the holder's pid, having changed nothing.
+ */
+async function writerLock(l: Layout): Promise<Lock> {
+  const file = path.join(l.runDir, 'persist.lock');
+  try {
+    fs.mkdirSync(l.runDir, { recursive: true, mode: 0o755 });
+    return await acquireLock(file, 5000);
+  } catch (e) {
+    if (e instanceof LockBusyError) throw new UsageError(`another --persist/--unpersist (${e.holder === null ? 'another process' : `pid ${e.holder}`}) holds ${file}; nothing changed`);
+    if (e instanceof LockFileError) throw new UsageError(`cannot lock ${file} (${e.code}); nothing changed`);
+    throw fsFail(`cannot create ${l.runDir}`, e);
   }
 }
 
