@@ -738,7 +738,9 @@ function ask(question: string): Promise<boolean> {
 export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
   const terminal = io ? io.terminal : true;
   return run(argv, {
-    env: io?.transport ? { transport: io.transport, fs: io.hostFs ?? new NoHostFs() } : undefined,
+    env: io?.transport
+      ? { transport: io.transport, fs: io.hostFs ?? new NoHostFs(), probe: io.machine ? netlinkCapabilities : undefined }
+      : undefined,
     out: t => { if (io) io.stdout.write(t); else process.stdout.write(t); },
     err: t => { if (io) io.stderr.write(t); else process.stderr.write(t); },
     isTTY: terminal && !!process.stdin.isTTY && !!process.stderr.isTTY,
