@@ -296,13 +296,14 @@ export class Nic {
   setRssEqual(n: number, o: { start?: number; context?: number } = {}): void {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`${this.name}: RSS over ${n} queues: at least 1`);
     const size = this.indirSize();
-    if (size === 0) throw this.error('GRSSH', ERRNO.EOPNOTSUPP);
+    if (size === 0) throw new UsageError(`${this.name}: the driver has no RSS indirection table`);
     this.setRss({ indir: rss.indirEqual(size, n, o.start ?? 0), context: o.context });
   }
 
   /** `-X weight W…`: queues in proportion to their weights. */
   setRssWeights(weights: readonly number[], o: { start?: number; context?: number } = {}): void {
     const size = this.indirSize();
+    if (size === 0) throw new UsageError(`${this.name}: the driver has no RSS indirection table`);
     const t = rss.indirWeights(size, weights, o.start ?? 0);
     if (t === 'zero') throw new UsageError(`${this.name}: at least one RSS weight must be non-zero`);
     if (t === 'too-big') throw new UsageError(`${this.name}: the RSS weights sum to more than the ${size} table entries`);
