@@ -53,8 +53,7 @@ const RULE_TYPE: Readonly<Record<number, string>> = {
 
 /** rxclass_print_rule: the rule's text (stdout) and what ethtool says on stderr instead. */
 export function ruleText(r: rss.DecodedRule): { out: string; err: string } {
-  const known = r.flowName !== null;
-  if (!known) return { out: '', err: 'rxclass: Unknown flow type\n' };
+  if (r.flowName === null) return { out: '', err: 'rxclass: Unknown flow type\n' };
   if (r.flowType === FLOW.IPV4_USER && r.ipVer !== 1) return { out: '', err: 'IPV4_USER_FLOW with wrong ip_ver\n' };
   const f = r.fields;
   const num = (k: string): [bigint, bigint] => [f[k].value as bigint, f[k].mask as bigint];
@@ -100,14 +99,12 @@ export function ruleText(r: rss.DecodedRule): { out: string; err: string } {
 
 /** A rule as JSON: addresses as text, numbers as numbers, masks in ethtool's sense (bits set: ignored). */
 export function ruleJson(r: rss.DecodedRule): JsonValue {
-  const v6 = r.flowName !== null && /6$/.test(r.flowName);
-  const val = (k: string, v: bigint | Uint8Array): JsonValue => {
+  const val = (v: bigint | Uint8Array): JsonValue => {
     if (!(v instanceof Uint8Array)) return v;
     return v.length === 4 ? ipv4Text(v) : v.length === 16 ? ipv6Text(v) : MAC(v).toLowerCase();
   };
   const fields: Record<string, JsonValue> = {};
-  for (const [k, x] of Object.entries({ ...r.fields, ...r.ext_fields })) fields[k] = { value: val(k, x.value), mask: val(k, x.mask) };
-  void v6;
+  for (const [k, x] of Object.entries({ ...r.fields, ...r.ext_fields })) fields[k] = { value: val(x.value), mask: val(x.mask) };
   const a = r.action;
   return {
     location: r.location, 'flow-type': r.flowName, 'rss-context': r.rss ? r.rssContext : null, fields,

@@ -106,14 +106,19 @@ export function show(ctx: Ctx): number {
   return 0;
 }
 
+/** GRXFHINDIR's table size, or null after ethtool's message. */
+function indirSize(ctx: Ctx): number | null {
+  const size = rss.getIndirSize(ctx.dev);
+  if (size.ok) return size.v;
+  ctx.out.perror('Cannot get RX flow hash indirection table size', size.errno);
+  return null;
+}
+
 /** do_grxfhindir: the table alone, from GRXFHINDIR. */
 function showIndirOnly(ctx: Ctx, rings: bigint): number {
-  const size = rss.getIndirSize(ctx.dev);
-  if (!size.ok) {
-    ctx.out.perror('Cannot get RX flow hash indirection table size', size.errno);
-    return 1;
-  }
-  const t = rss.getIndir(ctx.dev, size.v);
+  const size = indirSize(ctx);
+  if (size === null) return 1;
+  const t = rss.getIndir(ctx.dev, size);
   if (!t.ok) {
     ctx.out.perror('Cannot get RX flow hash indirection table', t.errno);
     return 1;
@@ -308,18 +313,15 @@ export function set(ctx: Ctx): number {
 
 /** do_srxfhindir: the table alone, with SRXFHINDIR. */
 function setIndirOnly(ctx: Ctx, q: SetRequest): number {
-  const size = rss.getIndirSize(ctx.dev);
-  if (!size.ok) {
-    ctx.out.perror('Cannot get RX flow hash indirection table size', size.errno);
-    return 1;
-  }
-  const t = fillTable(ctx, q, size.v);
+  const size = indirSize(ctx);
+  if (size === null) return 1;
+  const t = fillTable(ctx, q, size);
   if (t === 'bad') return badArgs(ctx.out);
   if (typeof t === 'string') {
     ctx.out.error(t);
     return 1;
   }
-  const r = rss.setIndir(ctx.dev, t.size, t.table, size.v);
+  const r = rss.setIndir(ctx.dev, t.size, t.table, size);
   if (r < 0) {
     ctx.out.perror('Cannot set RX flow hash indirection table', -r);
     return 1;
