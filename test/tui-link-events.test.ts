@@ -1,7 +1,8 @@
 /**
  * `--top`'s link events from rtnetlink notifications (RTNLGRP_LINK): a link flap shorter than
  * the sample interval — invisible to comparing operstate between samples — shows as "link down"
- * and "link up" events, stamped when the kernel sent them, and the record says so. Control: with
+ * and "link up" events, stamped when the kernel sent them, or as one "link flapped" (the carrier-
+ * down count moved while the state stayed), and the record says so. Control: with
  * netlink sockets refused (native/build/nonetlink.so) the same flap leaves no event. Also the
  * LinkMonitor itself: a removed device is an RTM_DELLINK. On a veth pair across two namespaces
  * this test creates; needs root and iproute2.
@@ -23,10 +24,10 @@ const sleep = (ms: number) => new Promise(res => setTimeout(res, ms));
 
 interface Sample { sample: number; devices: { name: string; operstate: string }[]; events: { time: string; dev: string; source: string; text: string }[] }
 
-/** Run `--top VA --count 3 --interval 2 --json` in n1, flap the peer in n2 during the second interval. */
+/** Run `--top VA --count 4 --interval 2 --json` in n1, flap the peer in n2 during the second interval (two more samples: time for the notifications on a loaded machine). */
 async function flapped(n1: Netns, n2: Netns, va: string, vb: string, preload: string | null, record: string): Promise<Sample[]> {
   // (the shim goes on node only: `ip netns exec` itself needs netlink)
-  const child = spawn('ip', ['netns', 'exec', n1.name, 'env', ...(preload ? [`LD_PRELOAD=${preload}`] : []), process.execPath, ENTRY, va, '--count', '3', '--interval', '2', '--json', '--record', record], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', n1.name, 'env', ...(preload ? [`LD_PRELOAD=${preload}`] : []), process.execPath, ENTRY, va, '--count', '4', '--interval', '2', '--json', '--record', record], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   child.stdout.on('data', d => { out += d; });
   child.stderr.on('data', d => { err += d; });
@@ -58,19 +59,26 @@ test('a sub-interval link flap shows as two events from RTNLGRP_LINK, and not wi
 
     const rec = path.join(DIR, 'notified.jsonl');
     const s = await flapped(n1, n2, va, vb, null, rec);
-    assert.equal(s.length, 3);
+    assert.equal(s.length, 4);
     // Sampling saw "up" every time: the flap happened between two samples.
     for (const x of s) assert.equal(x.devices[0].operstate, 'up', JSON.stringify(x.devices[0]));
     const ev = s.flatMap(x => x.events).filter(e => e.source === 'link');
-    assert.deepEqual(ev.map(e => [e.dev, e.text.split(' (')[0]]), [[va, 'link down'], [va, 'link up']], JSON.stringify(ev));
-    assert.match(ev[0].text, /^link down \(up → (lowerlayerdown|down)\)$/);
-    assert.match(ev[1].text, /^link up \((lowerlayerdown|down) → up\)$/);
-    const gapMs = Date.parse(ev[1].time) - Date.parse(ev[0].time);
-    assert.ok(gapMs >= 50 && gapMs < 1500, `the events carry their own times: ${gapMs} ms apart`);
+    // Either both changes were notified, or (the kernel's link watch sends at most about one
+    // operstate change a second, for all devices) one notification came in the same state with
+    // the carrier-down count one higher.
+    if (ev.length === 2) {
+      assert.deepEqual(ev.map(e => [e.dev, e.text.split(' (')[0]]), [[va, 'link down'], [va, 'link up']], JSON.stringify(ev));
+      assert.match(ev[0].text, /^link down \(up → (lowerlayerdown|down)\)$/);
+      assert.match(ev[1].text, /^link up \((lowerlayerdown|down) → up\)$/);
+      const gapMs = Date.parse(ev[1].time) - Date.parse(ev[0].time);
+      assert.ok(gapMs >= 50 && gapMs < 1500, `the events carry their own times: ${gapMs} ms apart`);
+    } else {
+      assert.deepEqual(ev.map(e => [e.dev, e.text]), [[va, 'link flapped (1 carrier loss, up again)']], JSON.stringify(ev));
+    }
     // The record carries them (replay cannot derive a flap from samples).
     const lines = readFileSync(rec, 'utf8').trim().split('\n').map(l => JSON.parse(l) as { link_events: string; events: { source: string }[] });
     assert.ok(lines.every(l => l.link_events === 'notified'), 'records say the link events were notified');
-    assert.equal(lines.flatMap(l => l.events).filter(e => e.source === 'link').length, 2);
+    assert.equal(lines.flatMap(l => l.events).filter(e => e.source === 'link').length, ev.length);
     const r = spawn(process.execPath, [ENTRY, '--replay', rec, '--count', String(lines.length - 1), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let rout = '';
     r.stdout.on('data', d => { rout += d; });

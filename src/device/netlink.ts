@@ -13,7 +13,7 @@ import { ETH_SS } from '../ethtool/constants';
 import { COALESCE, RING, ParamRow } from '../ethtool/catalog/params';
 import type { Coalesce } from '../ethtool/types';
 import { EthtoolError } from './errors';
-import { LinkMonitor } from '../ethtool/netlink/rtnl';
+import type { LinkMonitor } from '../ethtool/netlink/rtnl';
 import { EepromPageRequest, MODULE_I2C_ADDRESS_LOW, eepromPageAttrs, eepromPageData } from '../ethtool/netlink/module-eeprom';
 
 /** Extended ring parameters (absent: the driver does not report it). */
@@ -161,5 +161,29 @@ const ETH_SS_STD: { STATS_STD: number } & Record<StatsGroupName, number> = {
 
 /** Link notifications (RTNLGRP_LINK), or null when no route netlink socket can be had. */
 export function openLinkMonitor(): LinkMonitor | null {
-  try { return LinkMonitor.open(); } catch { return null; }
+  try {
+    const { LinkMonitor: M } = require('../ethtool/netlink/rtnl') as typeof import('../ethtool/netlink/rtnl');
+    return M.open();
+  } catch {
+    return null;
+  }
+}
+
+/** Each link's carrier-down count (IFLA_CARRIER_DOWN_COUNT) by name, from one RTM_GETLINK dump; empty when it cannot be had. */
+export function carrierDownCounts(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    const { RouteNetlink } = require('../ethtool/netlink/rtnl') as typeof import('../ethtool/netlink/rtnl');
+    const rt = RouteNetlink.open();
+    try {
+      const r = rt.getLink(null);
+      for (const l of r.replies) {
+        const name = l.attrs.ifname as string | undefined, n = l.attrs.carrier_down_count as number | undefined;
+        if (name !== undefined && n !== undefined) out.set(name, n);
+      }
+    } finally {
+      rt.close();
+    }
+  } catch { /* no route netlink: no counts */ }
+  return out;
 }

@@ -5,7 +5,7 @@
  * between samples; and ethtool netlink notifications (the "monitor" group: a setting changed,
  * by this or any other program — ethtool -K/-L/-G/-C/-s …), newest last.
  */
-import { NicNetlink, openLinkMonitor } from '../device/netlink';
+import { NicNetlink, carrierDownCounts, openLinkMonitor } from '../device/netlink';
 
 export interface TopEvent {
   /** wall-clock time (ISO) */
@@ -85,6 +85,8 @@ export function watchLinks(names: readonly string[] | null, known: (name: string
   let stopped = false;
   const want = names ? new Set(names) : null;
   const last = new Map<string, string>();
+  // Subscribed first, then counted: no carrier loss falls between the two.
+  const downCount = carrierDownCounts();
   void (async () => {
     try {
       for (;;) {
@@ -96,8 +98,18 @@ export function watchLinks(names: readonly string[] | null, known: (name: string
         if (!now) continue;
         const before = last.get(n.name) ?? known(n.name);
         last.set(n.name, now);
-        if (before === undefined || before === now) continue;
-        onEvent({ time: new Date().toISOString(), dev: n.name, source: 'link', text: linkChangeText(before, now) });
+        // The kernel's link watch sends operstate changes at most about once a second (for all
+        // devices): a shorter flap can come as one notification in the same state, seen by the
+        // carrier-down count it carries.
+        const downs = now === 'gone' ? undefined : n.carrierDown;
+        const downsBefore = downCount.get(n.name);
+        if (downs !== undefined) downCount.set(n.name, downs); else downCount.delete(n.name);
+        const time = new Date().toISOString();
+        if (before !== undefined && before !== now) onEvent({ time, dev: n.name, source: 'link', text: linkChangeText(before, now) });
+        else if (before !== undefined && downs !== undefined && downsBefore !== undefined && downs > downsBefore) {
+          const k = downs - downsBefore;
+          onEvent({ time, dev: n.name, source: 'link', text: `link flapped (${k} carrier loss${k > 1 ? 'es' : ''}, ${now} again)` });
+        }
       }
     } catch { /* the socket failed: no more notifications */ }
   })();

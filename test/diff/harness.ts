@@ -248,7 +248,8 @@ export function normalizeCounters(before: Capture, got: Capture, after: Capture)
 }
 
 /** ethkit's own commands, beyond ethtool's: the only options its usage may add. */
-const ETHKIT_ONLY = ['--top', '--profile-list', '--profile-show', '--plan', '--apply', '--verify', '--rollback'];
+const ETHKIT_ONLY = ['--top', '--profile-list', '--profile-show', '--plan', '--apply', '--verify', '--rollback',
+  '--exporter', '--listen', '--textfile', '--persist', '--unpersist', '--persist-status', '--batch', '--force'];
 const OPTION = /(?:^|[\s|])(-[A-Za-z]|--[a-z][a-z-]+)(?=[\s|=]|$)/gm;
 
 /**

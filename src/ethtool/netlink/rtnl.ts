@@ -38,6 +38,10 @@ export const IFLA = defineAttrs('ifla', 'IFLA_', [
   [13, 'txqlen', 'u32'],
   [16, 'operstate', 'u8'],
   [29, 'ext_mask', 'u32'],
+  [33, 'carrier', 'u8'],
+  [35, 'carrier_changes', 'u32'],
+  [47, 'carrier_up_count', 'u32'],
+  [48, 'carrier_down_count', 'u32'],
   [53, 'alt_ifname', 'string'],
   [54, 'perm_address', 'binary'],
 ]);
@@ -93,6 +97,8 @@ export interface LinkEvent {
   /** IF_OPER_* name, e.g. 'up', 'down', 'lowerlayerdown' ('' if absent) */
   operstate: string;
   flags: number;
+  /** IFLA_CARRIER_DOWN_COUNT (4.20+): carrier losses since the device was made (undefined: not sent) */
+  carrierDown: number | undefined;
 }
 
 /**
@@ -111,6 +117,7 @@ export class LinkMonitor {
       return {
         message: r.message, index: r.ifinfo.index, name: r.attrs.ifname as string | undefined,
         operstate: op === undefined ? '' : IF_OPER_NAMES[op] ?? `#${op}`, flags: r.ifinfo.flags,
+        carrierDown: r.attrs.carrier_down_count as number | undefined,
       };
     }, 'link notifications');
   }
