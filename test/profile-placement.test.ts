@@ -58,7 +58,6 @@ function world(opts: { node?: string | null; local?: string | null; estCpulist?:
   // the host-wide and IPVS CPU-set sysctls, as the kernel prints them
   host.files.set('/proc/sys/net/core/flow_limit_cpu_bitmap', '00\n');
   if (opts.estCpulist) host.files.set('/proc/sys/net/ipv4/vs/est_cpulist', '0-7\n');
-  for (const [k, v] of Object.entries({ snat_reroute: '1', backup_only: '0', amemthresh: '1024', drop_entry: '0', secure_tcp: '0' })) host.files.set(`/proc/sys/net/ipv4/vs/${k}`, `${v}\n`);
   const validate = host.validate;
   host.validate = (p, v) => (p.endsWith('flow_limit_cpu_bitmap') || p.endsWith('est_cpulist')) ? undefined : validate?.(p, v);
   const origWrite = host.write.bind(host);
@@ -131,6 +130,10 @@ test('no NUMA node (-1, or no numa_node file): every online CPU', () => {
 test('apply on the NUMA-local set, verify, rollback: every file back as it was', async () => {
   const w = world({ estCpulist: true });
   try {
+    const plan = await cli(w, ['--plan', 'director', 'ekf0']);
+    assert.match(plan.out, /^CPUs for ekf0: 4-7 \(local to NUMA node 1\)$/m);
+    const pj = await cli(w, ['--plan', 'director', 'ekf0', '--set', 'cpus=all', '--json']);
+    assert.deepEqual(pj.json.placement, { ekf0: { cpus: '0-7', how: 'all online CPUs' } });
     const before = new Map(w.host.files);
     const a = await cli(w, ['--apply', 'director', 'ekf0', '--set', 'mode=nat', '--json']);
     assert.equal(a.code, EXIT.OK, a.out + a.err);

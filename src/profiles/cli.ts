@@ -27,6 +27,8 @@ import { transact, TransactResult, plannedRestore } from './apply';
 import { SnapshotStore, SnapshotEntry, StoredEntry, SnapshotError, InstanceId, DEFAULT_STATE_DIR, prepareStateDir } from './snapshot';
 import { netnsIdentity, bootId, instanceOf, instanceMismatch } from './instance';
 import { planTable, summaryText, summary, rowJson, stepJson, table } from './format';
+import { placements } from './placement';
+import { formatCpuList } from '../common/cpus';
 import { IrqbalanceControl, IrqbalanceState, IrqbalanceRecord, RealIrqbalance, irqbalanceChoice, tunedIrqs, undoIrqbalance } from './irqbalance';
 import type { FrontEndIo } from '../common/io';
 import { strtoint } from '../common/numbers';
@@ -389,6 +391,22 @@ async function observeIrqbalance(r: ProfileRun, ctx: Ctx): Promise<void> {
   await r.irqbalance.observe();
 }
 
+/** The CPUs that serve each device's queues, when the profile places queues. */
+function placementOf(r: ProfileRun, state: HostState) {
+  if (!r.profile.settings.some(s => s.group === 'queues' || (s.group === 'channels' && s.value.kind === 'cpus'))) return null;
+  return placements(r.profile, r.params, state.devices, state.cpus);
+}
+
+function placementLines(r: ProfileRun, state: HostState): string[] {
+  const p = placementOf(r, state);
+  return p ? [...p].map(([dev, x]) => `CPUs for ${dev}: ${formatCpuList(x.cpus)} (${x.how})${x.problem ? `: ${x.problem}` : ''}`) : [];
+}
+
+function placementJson(r: ProfileRun, state: HostState): Record<string, unknown> | undefined {
+  const p = placementOf(r, state);
+  return p ? Object.fromEntries([...p].map(([dev, x]) => [dev, { cpus: formatCpuList(x.cpus), how: x.how, ...(x.problem ? { problem: x.problem } : {}) }])) : undefined;
+}
+
 /** The profile's plan, with irqbalance's row when the profile names it. */
 function planOf(r: ProfileRun, state: HostState): Plan {
   const plan = planProfile(r.profile, r.params, state);
@@ -419,8 +437,8 @@ async function cmdPlan(a: Args, ctx: Ctx): Promise<Output> {
   await observeIrqbalance(r, ctx);
   const plan = planOf(r, state);
   return {
-    json: { command: 'plan', ...head(r), result: pending(plan).length ? 'changes' : 'ok', changed: false, summary: summary(plan), rows: plan.rows.map(rowJson) },
-    text: [`Plan: ${r.profile.name}${paramText(r.params)} on ${r.devs.join(', ')}`, planTable(plan.rows), summaryText(plan)],
+    json: { command: 'plan', ...head(r), result: pending(plan).length ? 'changes' : 'ok', changed: false, placement: placementJson(r, state), summary: summary(plan), rows: plan.rows.map(rowJson) },
+    text: [`Plan: ${r.profile.name}${paramText(r.params)} on ${r.devs.join(', ')}`, ...placementLines(r, state), planTable(plan.rows), summaryText(plan)],
     code: EXIT.OK,
   };
 }
