@@ -214,7 +214,9 @@ export function profileWants(profile: Profile, params: Record<string, Scalar>, s
           if (s.absent === undefined) {
             problems.push({ pos: s.pos, key: `sysctl.${s.key}`, message: `${key} does not exist here (${path} is missing: not in this kernel or network namespace; add absent: REASON to the entry if it may be missing)` });
           }
-          out.push({ kind: 'skip', ...base, target: sysctlText(v), reason: s.absent ?? `${key} is not present (not in this kernel or network namespace)` });
+          // A CPU-set value is shown as the set it stands for (when there is one).
+          const shown = isCpusetValue(v) ? (c => 'text' in c ? c.text : v)(cpusetValue(v, rx.length ? rx : state.cpus, state.cpus)) : sysctlText(v);
+          out.push({ kind: 'skip', ...base, target: shown, reason: s.absent ?? `${key} is not present (not in this kernel or network namespace)` });
           continue;
         }
         let text = sysctlText(v);
