@@ -378,8 +378,9 @@ function cmdShow(a: Args, ctx: Ctx): Output {
 
 interface ProfileRun { profile: Profile; params: Record<string, Scalar>; devs: string[]; env: Env; irqbalance?: IrqbalanceState }
 
+/** The machine's irqbalance whenever the host is the machine's (its /proc), none on a simulated one. */
 function irqbalanceControl(ctx: Ctx): IrqbalanceControl | undefined {
-  return ctx.irqbalance ?? (ctx.env ? undefined : new RealIrqbalance(new RealFs()));
+  return ctx.irqbalance ?? (!ctx.env || ctx.env.fs instanceof RealFs ? new RealIrqbalance(new RealFs()) : undefined);
 }
 
 /** irqbalance as it is now, when the profile says what to do about it. */
