@@ -85,6 +85,8 @@ const CONSTANT_TABLES: [Record<string, number>, (member: string) => string][] = 
   [C.DUPLEX, m => `DUPLEX_${m}`], [C.PORT, m => `PORT_${m}`], [C.XCVR, m => `XCVR_${m}`],
   [C.AUTONEG, m => `AUTONEG_${m}`], [C.ETH_TP_MDI, m => (m === 'MDI' ? 'ETH_TP_MDI' : `ETH_TP_MDI_${m}`)],
   [C.FEC, m => `ETHTOOL_FEC_${m}`],
+  [C.FLOW, m => `${m}_FLOW`], [C.FLOW_FLAG, m => `FLOW_${m}`], [C.RXH, m => `RXH_${m}`], [C.RX_CLS_LOC, m => `RX_CLS_LOC_${m}`],
+  [{ ETH_RX_NFC_IP4: C.ETH_RX_NFC_IP4, ETH_RXFH_CONTEXT_ALLOC: C.ETH_RXFH_CONTEXT_ALLOC, ETH_RXFH_INDIR_NO_CHANGE: C.ETH_RXFH_INDIR_NO_CHANGE }, m => m],
   [{ SPEED_UNKNOWN: C.SPEED_UNKNOWN, SCHAR_MAX: C.LINK_MODE_MASK_MAX_KERNEL_NU32 }, m => m],
 ];
 

@@ -16,7 +16,7 @@ import { Lab } from './diff/lab';
 import { FailureRow, classify, writeSection } from './diff/runner';
 
 const SHOW_COMMANDS: readonly string[][] = [
-  [], ['-i'], ['-a'], ['-c'], ['-g'], ['-l'], ['-k'], ['-S'], ['--phy-statistics'], ['-P'], ['-d'], ['-e'],
+  [], ['-i'], ['-a'], ['-c'], ['-g'], ['-l'], ['-k'], ['-S'], ['--phy-statistics'], ['-P'], ['-d'], ['-e'], ['-x'], ['-n'],
 ];
 const DEVICES = ['eth0', 'va', 'tp0', 'tn0', 'nosuch0'];
 
@@ -31,6 +31,7 @@ function anchors(cmd: string, text: string): string[] {
     case '-P': return pick(/^Permanent address: (\S+)$/m);
     case '-S': return pick(/^ {5}([^:]+): \d+$/m);
     case '-k': return pick(/^(highdma|tx-nocache-copy|rx-gro-list): /m);
+    case '-x': return [...pick(/^ {4}(\w+): on$/m), ...pick(/with (\d+) RX ring/)];
     default: return [];
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Real drivers in a VM: boots the rig (rig/README.md) and runs the guest tests
- * (test/rig/guest-api.ts: the Nic API; test/rig/guest-cli.ts: ethkit vs ethtool's ioctl path)
+ * (test/rig/guest-api.ts: the Nic API; test/rig/guest-cli.ts: ethkit vs ethtool's ioctl path;
+ * test/rig/guest-rss.ts: -x/-X/-n/-N and the RSS API)
  * on e1000, e1000e, 8139cp, vmxnet3, pcnet32, e100, virtio_net and netdevsim.
  *
  * Two VMs run side by side (one per core; each boots in ~5 s), each with some of the drivers;
@@ -29,7 +30,8 @@ const OUT = path.join(ROOT, 'rig/out');
  * without --no-nsim) with vmxnet3 and 8139cp — about 850 s each.
  */
 const GROUPS = [
-  { name: 'matrix-a', args: ['--nics', 'e1000,i82559er,pcnet,virtio-net', '--no-nsim'] },
+  // virtio_net with the device's RSS (4 queue pairs on a tap of the run's own): -x/-X/-n/-N for real.
+  { name: 'matrix-a', args: ['--nics', 'e1000,i82559er,pcnet,virtio-net', '--no-nsim', '--virtio-rss', '4'] },
   { name: 'matrix-b', args: ['--nics', 'e1000e,vmxnet3,rtl8139'] },
 ];
 /**

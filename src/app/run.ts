@@ -13,7 +13,7 @@ import type { HostFs } from '../common/hostfs';
 import { strtoint } from '../common/numbers';
 import { Out } from '../cli/out';
 import { badArgs } from '../cli/ctx';
-import { runEthtool, openNetlink, NetlinkOpener } from '../cli/run';
+import { runEthtool, openNetlink, NetlinkOpener, EthtoolIo } from '../cli/run';
 
 export interface RunOptions {
   /** The device seam; default: the real SIOCETHTOOL transport, opened on first use. */
@@ -36,16 +36,42 @@ export interface RunOptions {
    * device is never paired with the machine's netlink): then none, so commands take the ioctl.
    */
   netlink?: NetlinkOpener;
+  /** Stands in for the process's stdin (--batch -). */
+  stdin?: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+  /** Done with a context `netlink` gave (default: close it); see EthtoolIo.releaseNetlink. */
+  releaseNetlink?: EthtoolIo['releaseNetlink'];
+  /**
+   * The given transport and hostFs are the machine's own (--batch lends them to each line), so
+   * the front ends may use the rest of the machine too (netlink capability probes).
+   */
+  machine?: boolean;
 }
 
 /** The front ends other than the ethtool command line, by their first argument; each loaded only when it runs. */
 const FRONT_ENDS: readonly { match: (arg: string) => boolean; main: () => FrontEndMain }[] = [
   { match: a => a === '--top', main: () => (require('../tui/index') as typeof import('../tui/index')).main },
   {
+    match: a => a.startsWith('--persist') || a === '--unpersist',
+    main: () => (require('../profiles/persist-cli') as typeof import('../profiles/persist-cli')).main,
+  },
+  {
     match: a => a.startsWith('--profile') || a === '--plan' || a === '--apply' || a === '--verify' || a === '--rollback',
     main: () => (require('../profiles/cli') as typeof import('../profiles/cli')).main,
   },
+  { match: a => a === '--exporter', main: exporterMain },
 ];
+
+/** The exporter, lent the profile commands' drift check (front ends do not import each other). */
+function exporterMain(): FrontEndMain {
+  const { main } = require('../export/index') as typeof import('../export/index');
+  return (argv, io) => main(argv, io, {
+    drift: o => {
+      const { DriftChecker } = require('../profiles/drift') as typeof import('../profiles/drift');
+      const checker = new DriftChecker({ transport: o.transport, fs: o.fs, stateDir: o.stateDir, profileDir: o.profileDir, probe: o.fs ? null : undefined });
+      return dev => checker.check(dev);
+    },
+  });
+}
 
 /** Thrown when the control socket cannot be opened (ethtool: exit 70). */
 class ControlSocketError extends Error {
@@ -81,34 +107,43 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   let transport: Transport | null = null;
   const getTransport = (): Transport => {
     if (transport) return transport;
-    if (typeof opts.transport === 'function') transport = opts.transport();
-    else if (opts.transport) transport = opts.transport;
-    else {
-      try {
-        transport = openTransport();
-      } catch (e) {
-        const errno = (e as { errno?: unknown }).errno;
-        throw new ControlSocketError(typeof errno === 'number' ? errno : 0);
-      }
+    if (opts.transport && typeof opts.transport !== 'function') return (transport = opts.transport);
+    try {
+      transport = typeof opts.transport === 'function' ? opts.transport() : openTransport();
+    } catch (e) {
+      const errno = (e as { errno?: unknown }).errno;
+      // An injected opener's own failure stays what it is; a socket that cannot be had is ethtool's exit 70.
+      if (typeof opts.transport === 'function' && typeof errno !== 'number') throw e;
+      throw new ControlSocketError(typeof errno === 'number' ? errno : 0);
     }
     return transport;
   };
 
   try {
+    if (argv[i] === '--batch') {
+      // Loaded only for a batch; it runs each of its lines through run() again.
+      const { runBatch } = require('./batch') as typeof import('./batch');
+      out.detach();
+      return await runBatch(argv, i, {
+        stdout, stderr, env: opts.env ?? process.env,
+        stdoutIsTTY: opts.stdoutIsTTY ?? (opts.stdout ? false : isTerminal(1)),
+        runLine: run, transport: opts.transport, netlink: opts.netlink, hostFs: opts.hostFs, stdin: opts.stdin,
+      });
+    }
     const fe = i < argv.length ? FRONT_ENDS.find(f => f.match(argv[i])) : undefined;
     if (fe) {
       // Front ends get the same sinks and, when the caller gave them, the same seams.
       const io: FrontEndIo = {
         stdout, stderr, terminal: !opts.stdout && !opts.stderr,
         transport: opts.transport ? getTransport() : undefined,
-        hostFs: opts.hostFs, sysfsNet: opts.sysfsNet, env: opts.env ?? process.env,
+        hostFs: opts.hostFs, sysfsNet: opts.sysfsNet, env: opts.env ?? process.env, machine: opts.machine,
       };
       const main = fe.main();
       out.detach();
       return await main([...argv], io);
     }
     const netlink = opts.netlink ?? (opts.transport ? () => null : openNetlink);
-    return out.finish(await runEthtool(argv, i, { out, json, includeStats, debug, transport: getTransport, netlink }));
+    return out.finish(await runEthtool(argv, i, { out, json, includeStats, debug, transport: getTransport, netlink, releaseNetlink: opts.releaseNetlink }));
   } catch (e) {
     if (e instanceof ControlSocketError) {
       out.perror('Cannot get control socket', e.errno);

@@ -24,6 +24,8 @@ const cmd = {
   eee: () => require('./cmd/eee') as typeof import('./cmd/eee'),
   reset: () => require('./cmd/reset') as typeof import('./cmd/reset'),
   tunable: () => require('./cmd/tunable') as typeof import('./cmd/tunable'),
+  rxfh: () => require('./cmd/rxfh') as typeof import('./cmd/rxfh'),
+  rxclass: () => require('./cmd/rxclass') as typeof import('./cmd/rxclass'),
 };
 
 /** The netlink command modules, each loaded on first use. */
@@ -93,11 +95,27 @@ export const OPTIONS: readonly OptionRow[] = [
   row({ names: ['-t', '--test'], run: c => cmd.test().run(c), help: 'Execute adapter self test', synopsis: ['[ online | offline | external_lb ]'] }),
   row({ nl: c => nl.stats().groups(c), nlchk: c => c.args.length > 0, names: ['-S', '--statistics'], run: c => cmd.stats().nic(c), help: 'Show adapter statistics' }),
   row({ names: ['--phy-statistics'], run: c => cmd.stats().phy(c), noArgs: true, help: 'Show phy statistics' }),
-  row({ names: ['-n', '-u', '--show-nfc', '--show-ntuple'], help: 'Show Rx network flow classification options or rules' }),
-  row({ names: ['-N', '-U', '--config-nfc', '--config-ntuple'], help: 'Configure Rx network flow classification options or rules' }),
+  row({
+    names: ['-n', '-u', '--show-nfc', '--show-ntuple'], run: c => cmd.rxclass().show(c), help: 'Show Rx network flow classification options or rules',
+    synopsis: ['[ rx-flow-hash tcp4|udp4|ah4|esp4|sctp4|tcp6|udp6|ah6|esp6|sctp6 [context %d] |', '  rule %d ]'],
+  }),
+  row({
+    names: ['-N', '-U', '--config-nfc', '--config-ntuple'], run: c => cmd.rxclass().set(c), help: 'Configure Rx network flow classification options or rules',
+    synopsis: ['rx-flow-hash tcp4|udp4|ah4|esp4|sctp4|tcp6|udp6|ah6|esp6|sctp6 m|v|t|s|d|f|n|r... [context %d] |',
+      'flow-type ether|ip4|tcp4|udp4|sctp4|ah4|esp4|ip6|tcp6|udp6|ah6|esp6|sctp6',
+      '\t[ src %x:%x:%x:%x:%x:%x [m %x:%x:%x:%x:%x:%x] ]', '\t[ dst %x:%x:%x:%x:%x:%x [m %x:%x:%x:%x:%x:%x] ]',
+      '\t[ proto %d [m %x] ]', '\t[ src-ip IP-ADDRESS [m IP-ADDRESS] ]', '\t[ dst-ip IP-ADDRESS [m IP-ADDRESS] ]',
+      '\t[ tos %d [m %x] ]', '\t[ tclass %d [m %x] ]', '\t[ l4proto %d [m %x] ]', '\t[ src-port %d [m %x] ]',
+      '\t[ dst-port %d [m %x] ]', '\t[ spi %d [m %x] ]', '\t[ vlan-etype %x [m %x] ]', '\t[ vlan %x [m %x] ]',
+      '\t[ user-def %x [m %x] ]', '\t[ dst-mac %x:%x:%x:%x:%x:%x [m %x:%x:%x:%x:%x:%x] ]',
+      '\t[ action %d ] | [ vf %d queue %d ]', '\t[ context %d ]', '\t[ loc %d]] |', 'delete %d'],
+  }),
   row({ nl: c => nl.tsinfo().show(c), names: ['-T', '--show-time-stamping'], run: c => cmd.tsinfo().show(c), noArgs: true, help: 'Show time stamping capabilities' }),
-  row({ names: ['-x', '--show-rxfh-indir', '--show-rxfh'], help: 'Show Rx flow hash indirection table and/or RSS hash key' }),
-  row({ names: ['-X', '--set-rxfh-indir', '--rxfh'], help: 'Set Rx flow hash indirection table and/or RSS hash key' }),
+  row({ names: ['-x', '--show-rxfh-indir', '--show-rxfh'], run: c => cmd.rxfh().show(c), synopsis: ['[ context %d ]'], help: 'Show Rx flow hash indirection table and/or RSS hash key' }),
+  row({
+    names: ['-X', '--set-rxfh-indir', '--rxfh'], run: c => cmd.rxfh().set(c), help: 'Set Rx flow hash indirection table and/or RSS hash key',
+    synopsis: ['[ context %d|new ]', '[ equal N | weight W0 W1 ... | default ]', '[ hkey %x:%x:%x:%x:%x:.... ]', '[ hfunc FUNC ]', '[ delete ]'],
+  }),
   row({ names: ['-f', '--flash'], help: 'Flash firmware image from the specified file to a region on the device' }),
   row({ nl: c => nl.permaddr().permaddr(c), names: ['-P', '--show-permaddr'], run: c => cmd.misc().permaddr(c), help: 'Show permanent hardware address' }),
   row({ names: ['-w', '--get-dump'], help: 'Get dump flag, data' }),

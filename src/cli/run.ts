@@ -37,6 +37,11 @@ export interface EthtoolIo {
   debug?: bigint;
   transport: () => Transport;
   netlink: NetlinkOpener;
+  /**
+   * Done with a context `netlink` gave: default close it. A caller that lends one context to
+   * many commands (--batch) keeps it open.
+   */
+  releaseNetlink?: (nl: EthtoolNetlink) => void;
 }
 
 /**
@@ -45,6 +50,7 @@ export interface EthtoolIo {
  */
 export async function runEthtool(argv: readonly string[], i: number, io: EthtoolIo): Promise<number> {
   const { out, json } = io;
+  const release = io.releaseNetlink ?? ((nl: EthtoolNetlink) => nl.close());
   // --debug 0x2: every netlink datagram summarized on stdout, as ethtool does.
   let trace: DebugTrace | null = null;
   const openNl = (): EthtoolNetlink | null => {
@@ -66,7 +72,7 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
       return await monitor(argv.slice(i + 1), out, nl);
     } finally {
       (trace as DebugTrace | null)?.endAnswer();
-      nl.close();
+      release(nl);
     }
   }
   if (i >= argv.length) return badArgs(out);
@@ -100,7 +106,7 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
       const nl = openNl();
       if (!nl) reason = 'netlink interface initialization failed';
       else if (!row.implemented) {
-        nl.close();
+        release(nl);
         return notImplemented(out, opt);
       } else {
         const st = new NlState();
@@ -111,7 +117,7 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
           ret = await row.nl({ ...ctx, nl, p: new Printer(out), st });
         } finally {
           (trace as DebugTrace | null)?.endAnswer();
-          nl.close();
+          release(nl);
         }
         if (row.netlinkOnly || ret !== NL_FALLBACK || !st.ioctlFallback) {
           if (st.wildcardUnsupported) out.err('subcommand does not support wildcard dump\n');

@@ -24,6 +24,11 @@ export interface FrontEndIo {
   sysfsNet?: string;
   /** Environment variables the front ends read (ETHKIT_STATE_DIR, …). */
   env: Record<string, string | undefined>;
+  /**
+   * `transport` and `hostFs` are the machine's own, lent for one command (a --batch line):
+   * the rest of the machine (netlink probes) goes with them.
+   */
+  machine?: boolean;
 }
 
 /** A front end's entry: the whole command line in, the exit status out. */

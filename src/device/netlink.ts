@@ -13,6 +13,7 @@ import { ETH_SS } from '../ethtool/constants';
 import { COALESCE, RING, ParamRow } from '../ethtool/catalog/params';
 import type { Coalesce } from '../ethtool/types';
 import { EthtoolError } from './errors';
+import { LinkMonitor } from '../ethtool/netlink/rtnl';
 import { EepromPageRequest, MODULE_I2C_ADDRESS_LOW, eepromPageAttrs, eepromPageData } from '../ethtool/netlink/module-eeprom';
 
 /** Extended ring parameters (absent: the driver does not report it). */
@@ -157,3 +158,8 @@ const ETH_SS_STD: { STATS_STD: number } & Record<StatsGroupName, number> = {
   STATS_STD: ETH_SS.STATS_STD, 'eth-phy': ETH_SS.STATS_ETH_PHY, 'eth-mac': ETH_SS.STATS_ETH_MAC,
   'eth-ctrl': ETH_SS.STATS_ETH_CTRL, rmon: ETH_SS.STATS_RMON,
 };
+
+/** Link notifications (RTNLGRP_LINK), or null when no route netlink socket can be had. */
+export function openLinkMonitor(): LinkMonitor | null {
+  try { return LinkMonitor.open(); } catch { return null; }
+}

@@ -11,6 +11,9 @@ import { ETHTOOL, ETH_SS, ETH_TEST_FL } from '../ethtool/constants';
 import { LEGACY_OFFLOADS } from '../ethtool/catalog/offloads';
 import { ERRNO } from '../ethtool/errno';
 import { EthtoolError, UsageError } from './errors';
+import * as rss from '../ethtool/rss';
+import { ETH_RXFH_CONTEXT_ALLOC, RX_CLS_LOC } from '../ethtool/constants';
+import { RssConfig, RssChange, FlowHash, RuleSpec, DecodedRule, buildRule, flowHashWord, hashFlowType } from './rss';
 import type {
   DriverInfo, Ring, RingChange, Channels, ChannelsChange, Pause, Coalesce, LinkSettings,
   LinkSettingsChange, WolInfo, FeatureState, LegacyOffloadName, SelfTestMode, SelfTestResult, FecParam,
@@ -35,6 +38,11 @@ const WHAT: Partial<Record<Cmd, string>> = {
   PHY_GTUNABLE: 'get PHY tunable', PHY_STUNABLE: 'set PHY tunable', GEEE: 'get EEE settings', SEEE: 'set EEE settings',
   GFECPARAM: 'get FEC settings', SFECPARAM: 'set FEC settings', GFLAGS: 'get offload flags', SFLAGS: 'set offload flags',
   GMODULEINFO: 'get module EEPROM information', GMODULEEEPROM: 'get module EEPROM data',
+  GRXRINGS: 'get RX ring count', GRSSH: 'get RSS configuration', SRSSH: 'set RSS configuration',
+  GRXFHINDIR: 'get RX flow hash indirection table', SRXFHINDIR: 'set RX flow hash indirection table',
+  GRXFH: 'get RX flow hash fields', SRXFH: 'set RX flow hash fields', GRXCLSRLCNT: 'count RX classification rules',
+  GRXCLSRLALL: 'list RX classification rules', GRXCLSRULE: 'get RX classification rule',
+  SRXCLSRLINS: 'insert RX classification rule', SRXCLSRLDEL: 'delete RX classification rule',
 };
 
 
@@ -210,6 +218,163 @@ export class Nic {
 
   /** ETHTOOL_RESET of the components in `flags`: the bits the driver did not reset. */
   reset(flags: number): number { return this.value('RESET', flags >>> 0); }
+
+  // ---- RSS and RX flow classification -----------------------------------------------------
+
+  /** The number of RX rings RSS and rules can steer to (GRXRINGS). */
+  rxRings(): number { return Number(this.must('GRXRINGS', rss.getRxRings(this.port))); }
+
+  /** RSS context `context`'s table, key and hash function; GRXFHINDIR (the table) where the driver lacks GRSSH. */
+  rss(context = 0): RssConfig {
+    const head = rss.getRxfhHead(this.port, context);
+    if (!head.ok && head.errno === ERRNO.EOPNOTSUPP && context === 0) {
+      const size = this.must('GRXFHINDIR', rss.getIndirSize(this.port));
+      const indir = this.must('GRXFHINDIR', rss.getIndir(this.port, size));
+      return { context: 0, indirSize: indir.length, indir, key: null, hfunc: null, hfuncBits: 0, hfuncs: {}, indirOnly: true };
+    }
+    const r = this.must('GRSSH', rss.getRxfh(this.port, this.must('GRSSH', head)));
+    const hfuncs: Record<string, boolean> = {};
+    let hfunc: string | null = null;
+    if (r.hfunc) {
+      this.strings(ETH_SS.RSS_HASH_FUNCS).forEach((n, i) => {
+        hfuncs[n] = i < 32 && ((r.hfunc >>> i) & 1) === 1;
+        if (hfuncs[n] && hfunc === null) hfunc = n;
+      });
+    }
+    return { context, indirSize: r.indir_size, indir: r.indir, key: r.key_size ? r.key : null, hfunc, hfuncBits: r.hfunc, hfuncs, indirOnly: false };
+  }
+
+  /**
+   * Change RSS: the table, key and hash function given (each one checked against the device
+   * first), in one SRSSH; SRXFHINDIR when only the table changes and the driver lacks GRSSH.
+   * Returns the context (a new one's number when `context` is ETH_RXFH_CONTEXT_ALLOC).
+   */
+  setRss(change: RssChange): number {
+    const context = change.context ?? 0;
+    const head = rss.getRxfhHead(this.port, 0);
+    if (!head.ok && head.errno === ERRNO.EOPNOTSUPP && change.key === undefined && change.hfunc === undefined && context === 0) {
+      const size = this.must('GRXFHINDIR', rss.getIndirSize(this.port));
+      if (change.indir === undefined) return 0;
+      const table = change.indir === 'default' ? [] : this.checkTable(change.indir, size);
+      this.done('SRXFHINDIR', rss.setIndir(this.port, change.indir === 'default' ? 0 : size, table, size));
+      return 0;
+    }
+    const h = this.must('GRSSH', head);
+    if (change.indir === 'default' && context !== 0) throw new UsageError(`${this.name}: only context 0 has a default table`);
+    const table = change.indir === undefined || change.indir === 'default' ? [] : this.checkTable(change.indir, h.indir_size);
+    const indirSize = change.indir === undefined ? rss.ETH_RXFH_INDIR_NO_CHANGE : change.indir === 'default' ? 0 : h.indir_size;
+    if (change.key !== undefined && change.key.length !== h.key_size) {
+      throw new UsageError(h.key_size ? `${this.name}: the RSS key is ${h.key_size} bytes, not ${change.key.length}` : `${this.name}: the driver has no settable RSS key`);
+    }
+    let hfunc = 0;
+    if (change.hfunc !== undefined) {
+      const names = this.strings(ETH_SS.RSS_HASH_FUNCS);
+      const i = names.indexOf(change.hfunc);
+      if (i < 0 || i >= 32) throw new UsageError(`${this.name}: unknown hash function '${change.hfunc}' (${names.join(', ') || 'none named'})`);
+      hfunc = (1 << i) >>> 0;
+    }
+    const key = change.key ?? new Uint8Array(0);
+    const r = rss.setRxfh(this.port, { rss_context: context, indir_size: indirSize, key_size: key.length, hfunc }, table, key);
+    this.done('SRSSH', r.r);
+    return context === ETH_RXFH_CONTEXT_ALLOC ? r.rss_context : context;
+  }
+
+  private checkTable(t: readonly number[], size: number): number[] {
+    if (t.length !== size) throw new UsageError(`${this.name}: the indirection table has ${size} entries, not ${t.length}`);
+    return [...t];
+  }
+
+  /** The table of the device's size, size of the table from the device (GRSSH, else GRXFHINDIR). */
+  private indirSize(): number {
+    const head = rss.getRxfhHead(this.port, 0);
+    if (head.ok) return head.v.indir_size;
+    if (head.errno !== ERRNO.EOPNOTSUPP) throw this.error('GRSSH', head.errno);
+    return this.must('GRXFHINDIR', rss.getIndirSize(this.port));
+  }
+
+  /** `-X equal N [start S]`: the table spread evenly over N queues from S. */
+  setRssEqual(n: number, o: { start?: number; context?: number } = {}): void {
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${this.name}: RSS over ${n} queues: at least 1`);
+    const size = this.indirSize();
+    if (size === 0) throw new UsageError(`${this.name}: the driver has no RSS indirection table`);
+    this.setRss({ indir: rss.indirEqual(size, n, o.start ?? 0), context: o.context });
+  }
+
+  /** `-X weight W…`: queues in proportion to their weights. */
+  setRssWeights(weights: readonly number[], o: { start?: number; context?: number } = {}): void {
+    const size = this.indirSize();
+    if (size === 0) throw new UsageError(`${this.name}: the driver has no RSS indirection table`);
+    const t = rss.indirWeights(size, weights, o.start ?? 0);
+    if (t === 'zero') throw new UsageError(`${this.name}: at least one RSS weight must be non-zero`);
+    if (t === 'too-big') throw new UsageError(`${this.name}: the RSS weights sum to more than the ${size} table entries`);
+    this.setRss({ indir: t, context: o.context });
+  }
+
+  /** `-X default`: the driver's own table. */
+  setRssDefault(): void { this.setRss({ indir: 'default' }); }
+
+  /** A new RSS context (SRSSH with ETH_RXFH_CONTEXT_ALLOC): its number. */
+  createRssContext(change: Omit<RssChange, 'context'> = {}): number {
+    return this.setRss({ ...change, context: ETH_RXFH_CONTEXT_ALLOC });
+  }
+
+  deleteRssContext(context: number): void {
+    if (!Number.isInteger(context) || context < 1 || context >= ETH_RXFH_CONTEXT_ALLOC) throw new UsageError(`${this.name}: RSS context ${context}: 1 or more`);
+    const r = rss.setRxfh(this.port, { rss_context: context, indir_size: 0, key_size: 0, hfunc: 0 }, [], new Uint8Array(0));
+    this.done('SRSSH', r.r);
+  }
+
+  /** The fields `flowType` (tcp4, udp6 …) is hashed on (GRXFH). */
+  rxFlowHash(flowType: string, context?: number): FlowHash {
+    const r = this.must('GRXFH', rss.getRxFlowHash(this.port, hashFlowType(flowType), context));
+    const data = Number(r.data & 0xffffffffn);
+    return { flowType, fields: rss.rxhLetters(data).replace('r', ''), discard: (data & 0x80000000) !== 0, data };
+  }
+
+  /** Hash `flowType` on `fields` (ethtool's letters: sdfn = addresses and ports) (SRXFH). */
+  setRxFlowHash(flowType: string, fields: string, context?: number): void {
+    this.done('SRXFH', rss.setRxFlowHash(this.port, hashFlowType(flowType), flowHashWord(fields), context));
+  }
+
+  /** Every classification rule, in the driver's order (GRXCLSRLCNT, GRXCLSRLALL, GRXCLSRULE each). */
+  rules(): DecodedRule[] {
+    const c = rss.ruleCount(this.port);
+    if (!c.ok) throw this.error('GRXCLSRLCNT', c.errno);
+    const all = this.must('GRXCLSRLALL', rss.ruleLocations(this.port, c.v.count));
+    return all.locs.map(loc => this.rule(loc));
+  }
+
+  rule(location: number): DecodedRule {
+    const r = this.must('GRXCLSRULE', rss.getRule(this.port, location));
+    return rss.decodeRule(r.fs, r.rss_context);
+  }
+
+  /**
+   * Insert a rule; its location. Without one, the driver picks where it can, else the last
+   * free slot of the table (as ethtool's rule manager does).
+   */
+  insertRule(spec: RuleSpec): number {
+    const { fs, context } = buildRule(spec);
+    if (rss.flowSpecLocation(fs) & RX_CLS_LOC.SPECIAL) {
+      const c = rss.ruleCount(this.port);
+      if (!c.ok) throw this.error('GRXCLSRLCNT', c.errno);
+      if (!(c.v.data & BigInt(RX_CLS_LOC.SPECIAL))) {
+        const all = this.must('GRXCLSRLALL', rss.ruleLocations(this.port, c.v.count));
+        const used = new Set(all.locs);
+        let loc = all.size - 1;
+        while (loc >= 0 && used.has(loc)) loc--;
+        if (loc < 0) throw new UsageError(`${this.name}: no free location among the ${all.size} rule slots`);
+        rss.setFlowSpecLocation(fs, loc);
+      }
+    }
+    const r = rss.insertRule(this.port, fs, context);
+    this.done('SRXCLSRLINS', r.r);
+    return r.location;
+  }
+
+  deleteRule(location: number): void {
+    this.done('SRXCLSRLDEL', rss.deleteRule(this.port, location));
+  }
 
   // ---- message level, wake-on-lan --------------------------------------------------------
 

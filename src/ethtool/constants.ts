@@ -54,3 +54,30 @@ export const FEC = { NONE: 1 << 0, AUTO: 1 << 1, OFF: 1 << 2, RS: 1 << 3, BASER:
 export const SPEED_UNKNOWN = 0xffffffff;
 /** Largest nwords ETHTOOL_GLINKSETTINGS may report (SCHAR_MAX). */
 export const LINK_MODE_MASK_MAX_KERNEL_NU32 = 127;
+
+// ---- RSS and RX flow classification ------------------------------------------------------------
+/** Flow types (TCP_V4_FLOW …), by their C name without _FLOW. */
+export const FLOW = {
+  TCP_V4: 0x01, UDP_V4: 0x02, SCTP_V4: 0x03, AH_ESP_V4: 0x04, TCP_V6: 0x05, UDP_V6: 0x06, SCTP_V6: 0x07,
+  AH_ESP_V6: 0x08, AH_V4: 0x09, ESP_V4: 0x0a, AH_V6: 0x0b, ESP_V6: 0x0c, IPV4_USER: 0x0d, IPV6_USER: 0x0e,
+  IPV4: 0x10, IPV6: 0x11, ETHER: 0x12,
+} as const;
+/** Flag bits of a flow type (FLOW_EXT, FLOW_MAC_EXT, FLOW_RSS). */
+export const FLOW_FLAG = { EXT: 0x80000000, MAC_EXT: 0x40000000, RSS: 0x20000000 } as const;
+/** Flow hash fields (RXH_*), as GRXFH/SRXFH's data. */
+export const RXH = {
+  L2DA: 1 << 1, VLAN: 1 << 2, L3_PROTO: 1 << 3, IP_SRC: 1 << 4, IP_DST: 1 << 5, L4_B_0_1: 1 << 6,
+  L4_B_2_3: 1 << 7, DISCARD: 0x80000000,
+} as const;
+/** Rule locations (RX_CLS_LOC_*). */
+export const RX_CLS_LOC = { SPECIAL: 0x80000000, ANY: 0xffffffff, FIRST: 0xfffffffe, LAST: 0xfffffffd } as const;
+/** ring_cookie actions (u64): drop, wake-on-LAN. */
+export const RX_CLS_FLOW_DISC = 0xffffffffffffffffn;
+export const RX_CLS_FLOW_WAKE = 0xfffffffffffffffen;
+/** ring_cookie: the queue (low 32 bits) and the VF + 1 (bits 32..39). */
+export const RX_FLOW_SPEC = { RING: 0xffffffffn, RING_VF: 0xff00000000n, RING_VF_OFF: 32n } as const;
+/** usr_ip4_spec.ip_ver's one value. */
+export const ETH_RX_NFC_IP4 = 1;
+/** SRSSH rss_context: allocate a new context. SRSSH/SRXFHINDIR size: leave the table as it is. */
+export const ETH_RXFH_CONTEXT_ALLOC = 0xffffffff;
+export const ETH_RXFH_INDIR_NO_CHANGE = 0xffffffff;

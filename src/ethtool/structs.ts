@@ -132,6 +132,63 @@ export const ethtool_tunable = defineStruct('ethtool_tunable', [
   ['cmd', 'u32'], ['id', 'u32'], ['type_id', 'u32'], ['len', 'u32'], ['data', 'u8[]'],
 ]);
 
+// ---- RSS and RX flow classification (rxnfc) ----------------------------------------------
+// The flow union's members and the extension are big-endian on the wire (__be16/__be32): the
+// layouts give their offsets; src/ethtool/rss.ts reads and writes them in network order.
+
+export const ethtool_tcpip4_spec = defineStruct('ethtool_tcpip4_spec', [
+  ['ip4src', 'u32'], ['ip4dst', 'u32'], ['psrc', 'u16'], ['pdst', 'u16'], ['tos', 'u8'],
+]);
+export const ethtool_ah_espip4_spec = defineStruct('ethtool_ah_espip4_spec', [
+  ['ip4src', 'u32'], ['ip4dst', 'u32'], ['spi', 'u32'], ['tos', 'u8'],
+]);
+export const ethtool_usrip4_spec = defineStruct('ethtool_usrip4_spec', [
+  ['ip4src', 'u32'], ['ip4dst', 'u32'], ['l4_4_bytes', 'u32'], ['tos', 'u8'], ['ip_ver', 'u8'], ['proto', 'u8'],
+]);
+export const ethtool_tcpip6_spec = defineStruct('ethtool_tcpip6_spec', [
+  ['ip6src', 'u32[4]'], ['ip6dst', 'u32[4]'], ['psrc', 'u16'], ['pdst', 'u16'], ['tclass', 'u8'],
+]);
+export const ethtool_ah_espip6_spec = defineStruct('ethtool_ah_espip6_spec', [
+  ['ip6src', 'u32[4]'], ['ip6dst', 'u32[4]'], ['spi', 'u32'], ['tclass', 'u8'],
+]);
+export const ethtool_usrip6_spec = defineStruct('ethtool_usrip6_spec', [
+  ['ip6src', 'u32[4]'], ['ip6dst', 'u32[4]'], ['l4_4_bytes', 'u32'], ['tclass', 'u8'], ['l4_proto', 'u8'],
+]);
+/** <linux/if_ether.h>'s ethhdr (packed): the ether_spec member of the flow union. */
+export const ethhdr = defineStruct('ethhdr', [['h_dest', 'u8[6]'], ['h_source', 'u8[6]'], ['h_proto', 'u16']]);
+export const ethtool_flow_ext = defineStruct('ethtool_flow_ext', [
+  ['padding', 'u8[2]'], ['h_dest', 'u8[6]'], ['vlan_etype', 'u16'], ['vlan_tci', 'u16'], ['data', 'u32[2]'],
+]);
+/** The size of union ethtool_flow_union (its hdata[52]). */
+export const ETHTOOL_FLOW_UNION_SIZE = 52;
+export const ethtool_rx_flow_spec = defineStruct('ethtool_rx_flow_spec', [
+  ['flow_type', 'u32'], ['h_u', 'u8[52]'], ['h_ext', 'u8[20]'], ['m_u', 'u8[52]'], ['m_ext', 'u8[20]'],
+  ['ring_cookie', 'u64'], ['location', 'u32'],
+]);
+/**
+ * GRXRINGS, GRXFH/SRXFH, GRXCLSRLCNT/GRXCLSRULE/GRXCLSRLALL/SRXCLSRLINS/SRXCLSRLDEL. `fs` is an
+ * ethtool_rx_flow_spec (its fields at fs's offset); the kernel's union of rule_cnt and
+ * rss_context is declared as rss_context (RXNFC_RULE_CNT names the same word).
+ */
+export const ethtool_rxnfc = defineStruct('ethtool_rxnfc', [
+  ['cmd', 'u32'], ['flow_type', 'u32'], ['data', 'u64'], ['fs', 'u8[168]'], ['rss_context', 'u32'],
+  ['rule_locs', 'u32[]'],
+]);
+export const RXNFC_RULE_CNT = 'rss_context';
+export const ethtool_rxfh_indir = defineStruct('ethtool_rxfh_indir', [
+  ['cmd', 'u32'], ['size', 'u32'], ['ring_index', 'u32[]'],
+]);
+/** GRSSH/SRSSH: the indirection table (indir_size u32s), then the key (key_size bytes). */
+export const ethtool_rxfh = defineStruct('ethtool_rxfh', [
+  ['cmd', 'u32'], ['rss_context', 'u32'], ['indir_size', 'u32'], ['key_size', 'u32'], ['hfunc', 'u8'],
+  ['rsvd8', 'u8[3]'], ['rsvd32', 'u32'], ['rss_config', 'u32[]'],
+]);
+
+export const RXNFC_LAYOUTS = [
+  ethtool_tcpip4_spec, ethtool_ah_espip4_spec, ethtool_usrip4_spec, ethtool_tcpip6_spec, ethtool_ah_espip6_spec,
+  ethtool_usrip6_spec, ethhdr, ethtool_flow_ext, ethtool_rx_flow_spec, ethtool_rxnfc, ethtool_rxfh_indir, ethtool_rxfh,
+];
+
 /** Every layout, for the native probe comparison. */
 export const ALL_LAYOUTS = [
   ethtool_cmd, ethtool_drvinfo, ethtool_wolinfo, ethtool_value, ethtool_regs, ethtool_eeprom,
@@ -139,4 +196,5 @@ export const ALL_LAYOUTS = [
   ethtool_sset_info, ethtool_test, ethtool_stats, ethtool_perm_addr, ethtool_get_features_block,
   ethtool_gfeatures, ethtool_set_features_block, ethtool_sfeatures, ethtool_link_settings,
   ethtool_fecparam, ethtool_modinfo, ethtool_ts_info, ethtool_eee, ethtool_tunable,
+  ...RXNFC_LAYOUTS,
 ];

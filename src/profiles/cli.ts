@@ -81,6 +81,7 @@ export const USAGE = `Tuning profiles:
                                                  snapshot, apply in order, undo all on failure
   ethkit --verify PROFILE DEV... [--set K=V]...  check the devices still match the profile
   ethkit --rollback DEV... [--yes] [--force]     restore the state before the last --apply
+  ethkit --rollback DEV... --dry-run             show what --rollback would change (changes nothing)
   ethkit --profile-help                          this text
 Options:
   --set K=V          set a profile parameter (repeatable; numbers as in C: 0x1f, 017, 31)
@@ -97,6 +98,9 @@ Exit codes: 0 ok/changed, 1 error (nothing changed), 2 unchanged, 3 drift,
   4 failed and rolled back, 5 failed and rollback incomplete`;
 
 const MAX_WAIT_S = 86400;
+
+/** --rollback found nothing to roll back to (JSON: "reason": "no-snapshot"). */
+class NoSnapshotError extends UsageError {}
 const HINT = ' (see ethkit --profile-help)';
 
 /** A mistake on the command line of a profile command: one line, with where to read more. */
@@ -115,12 +119,14 @@ interface Args {
   /** How long to wait for the state directory's lock, in ms. */
   waitMs: number;
   force: boolean;
+  /** --rollback --dry-run: the plan of the rollback, nothing changed. */
+  dryRun: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
   let cmd: Cmd | undefined;
   let help = false;
-  const a: Args = { cmd: 'help', positional: [], sets: [], json: false, yes: false, waitMs: DEFAULT_WAIT_S * 1000, force: false };
+  const a: Args = { cmd: 'help', positional: [], sets: [], json: false, yes: false, waitMs: DEFAULT_WAIT_S * 1000, force: false, dryRun: false };
   for (let i = 0; i < argv.length; i++) {
     const tok = argv[i];
     const eq = tok.startsWith('--') ? tok.indexOf('=') : -1;
@@ -155,6 +161,7 @@ export function parseArgs(argv: readonly string[]): Args {
       a.waitMs = Number(n) * 1000;
     } else if (name === '--no-wait') a.waitMs = 0;
     else if (name === '--force') a.force = true;
+    else if (name === '--dry-run') a.dryRun = true;
     // -h anywhere (--plan -h, --apply director -h …) asks for this help.
     else if (name === '--help' || name === '-h') help = true;
     else if (tok.startsWith('-') && tok !== '-') throw usage(`unknown option ${name}`);
@@ -162,13 +169,14 @@ export function parseArgs(argv: readonly string[]): Args {
   }
   a.cmd = help ? 'help' : cmd ?? 'help';
   if (a.force && a.cmd !== 'rollback' && a.cmd !== 'help') throw usage('--force is an option of --rollback only');
+  if (a.dryRun && a.cmd !== 'rollback' && a.cmd !== 'help') throw usage('--dry-run is an option of --rollback only (--plan shows what --apply would change)');
   return a;
 }
 
 // ---- profiles and parameters ----------------------------------------------------------------
 
 /** ethkit's own profiles/: the first directory upwards from this file that has one. */
-function defaultProfileDir(): string {
+export function defaultProfileDir(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     const cand = path.join(dir, 'profiles');
@@ -233,14 +241,14 @@ function devicesOf(positional: readonly string[], what: string): string[] {
 
 // ---- environment ----------------------------------------------------------------------------
 
-function machineEnv(): Env {
+export function machineEnv(): Env {
   // Lazy: listing and showing profiles never loads the FFI.
   return { transport: openTransport(), fs: new RealFs(), probe: netlinkCapabilities };
 }
 
 /** The driver's supported coalesce parameters over ethtool netlink; null without netlink or
  * when the driver reports no coalesce settings at all. */
-function netlinkCapabilities(dev: string): Capabilities | null {
+export function netlinkCapabilities(dev: string): Capabilities | null {
   const { NicNetlink } = require('../device/netlink') as typeof import('../device/netlink');
   const nl = NicNetlink.open(dev);
   if (!nl) return null;
@@ -634,7 +642,7 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
   const env = ctx.env ?? machineEnv();
   needNetAdmin(env.fs, '--rollback');
   const opened = await openStore(a, ctx, env, false);
-  if (!opened) throw new UsageError(`${devs[0]}: no snapshot to roll back to (the state directory ${path.resolve(stateDirOf(a, ctx))} does not exist)`);
+  if (!opened) throw new NoSnapshotError(`${devs[0]}: no snapshot to roll back to (the state directory ${path.resolve(stateDirOf(a, ctx))} does not exist)`);
   const { store, lock } = opened;
   const guard = new SignalGuard();
   try {
@@ -659,7 +667,7 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
         // changed nothing: this device's older entries are not the last apply's to undo.
         const stopped = [...latest.values()].find(o => o && o.dev !== dev && o.entry.apply?.devices.includes(dev) && e?.entry.apply?.id !== o.entry.apply.id);
         if (stopped) { skipped.push(dev); continue; }
-        if (!e) throw new UsageError(`${dev}: no snapshot to roll back to (looked in ${store.devDir(dev)})`);
+        if (!e) throw new NoSnapshotError(`${dev}: no snapshot to roll back to (looked in ${store.devDir(dev)})`);
         targets.push(e);
       }
     }
@@ -685,6 +693,16 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
       return {
         json: { command: 'rollback', devices: devs, from: [], done, result: 'ok', changed: false, failed: false, exit_code: EXIT.UNCHANGED },
         text: [`ok: ${done.join(', ')} rolled back already by the interrupted run; nothing changed`, ...doneLines.slice(done.length)], code: EXIT.UNCHANGED,
+      };
+    }
+    if (a.dryRun) {
+      const state = readHost(env, targets.map(t => t.dev), touchedSysctlPaths(entries.flatMap(e => e.touched)));
+      const plan = diff(restoreWants(entries, state), state);
+      const n = pending(plan).length;
+      return {
+        json: { command: 'rollback', dry_run: true, devices: devs, from: fromJson, result: n ? 'changes' : 'ok', changed: false, summary: summary(plan), rows: plan.rows.map(rowJson) },
+        text: [`Rollback plan: ${from}`, planTable(plan.rows), summaryText(plan), ...doneLines],
+        code: EXIT.OK,
       };
     }
     let journaled = !!journal;
@@ -790,7 +808,7 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     const msg = known ?? `internal error: ${e instanceof Error ? e.message : String(e)}`;
     const json = a?.json ?? argv.includes('--json');
     if (json) {
-      ctx.out(JSON.stringify({ command: a?.cmd ?? null, result: 'error', changed: false, failed: true, error: msg, exit_code: EXIT.ERROR }, null, 2) + '\n');
+      ctx.out(JSON.stringify({ command: a?.cmd ?? null, result: 'error', changed: false, failed: true, error: msg, ...(e instanceof NoSnapshotError ? { reason: 'no-snapshot' } : {}), exit_code: EXIT.ERROR }, null, 2) + '\n');
       // As every ethkit command with --json: diagnostics on stderr are JSON lines too.
       ctx.err(JSON.stringify({ error: msg, exit: EXIT.ERROR }) + '\n');
     } else {
@@ -833,7 +851,9 @@ function ask(question: string): Promise<boolean> {
 export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
   const terminal = io ? io.terminal : true;
   return run(argv, {
-    env: io?.transport ? { transport: io.transport, fs: io.hostFs ?? new NoHostFs() } : undefined,
+    env: io?.transport
+      ? { transport: io.transport, fs: io.hostFs ?? new NoHostFs(), probe: io.machine ? netlinkCapabilities : undefined }
+      : undefined,
     out: t => { if (io) io.stdout.write(t); else process.stdout.write(t); },
     err: t => { if (io) io.stderr.write(t); else process.stderr.write(t); },
     isTTY: terminal && !!process.stdin.isTTY && !!process.stderr.isTTY,

@@ -11,7 +11,7 @@ import type { FrontEndIo } from '../common/io';
 import fs from 'node:fs';
 import type { RecordLine } from './model';
 import { sampleJson } from './headless';
-import { watchNotifications } from './events';
+import { watchLinks, watchNotifications } from './events';
 
 /** A --record file → its lines; throws Error with a one-line message. */
 function loadRecording(file: string): RecordLine[] {
@@ -88,6 +88,9 @@ export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
   if (model.devices.length === 0) { model.close(); own?.close(); if (recordFd >= 0) fs.closeSync(recordFd); return fail('--top: no network devices found'); }
   // Settings changed by anyone (ethtool netlink monitor group), for the event line.
   const stopWatch = replay ? null : watchNotifications(args.devices.length ? args.devices : null, e => model.events.push(e));
+  // Link up/down and devices gone/back as the kernel notifies them (else: compared between samples).
+  const stopLinks = replay ? null : watchLinks(args.devices.length ? args.devices : null, n => model.sampledLink(n), e => model.events.push(e));
+  model.linkNotified = stopLinks !== null;
   let recordError: string | null = null;
   if (recordFd >= 0) {
     model.onSample = () => {
@@ -110,6 +113,7 @@ export async function main(argv: string[], io?: FrontEndIo): Promise<number> {
     return await runInteractive(model);
   } finally {
     stopWatch?.();
+    stopLinks?.();
     model.close();
     own?.close();
     if (recordFd >= 0) fs.closeSync(recordFd);

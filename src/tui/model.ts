@@ -14,7 +14,7 @@ import { queueLayout, imbalance, QueueLayout, QueueMetric } from './queues';
 import { SysfsDevice, SYSFS_NET, listNetDevices } from './sysfs';
 import { History } from './history';
 import { CpuSampler, TextReader } from './cpus';
-import { EventLog, TopEvent } from './events';
+import { EventLog, TopEvent, linkChangeText } from './events';
 
 export type SortKey = 'name' | 'value' | 'rate';
 export const SORT_KEYS: readonly SortKey[] = ['name', 'value', 'rate'];
@@ -372,8 +372,13 @@ export interface RecordLine {
     /** IRQ → CPU list the applied profile set (from the profiles' snapshot store) */
     intent?: Record<string, string>;
   };
-  /** ethtool netlink notifications since the previous record (link events are derived again) */
+  /**
+   * Events since the previous record: ethtool netlink notifications, and link events when
+   * `link_events` is 'notified' (else replay derives them again from the samples).
+   */
   events?: TopEvent[];
+  /** 'notified': link events came from RTNLGRP_LINK and are in `events`; 'sampled' (or absent): derived from operstate. */
+  link_events?: 'notified' | 'sampled';
   /** what the view showed: the --count --json sample object */
   view?: object;
 }
@@ -405,6 +410,10 @@ export class TopModel {
   /** Events of this sample (link changes found now, notifications since the last sample). */
   sampleEvents: TopEvent[] = [];
   private lastLink = new Map<string, string>();
+  /** Link events come from RTNLGRP_LINK notifications (watchLinks), not from comparing samples. */
+  linkNotified = false;
+  /** The operstate last sampled for `name` ('gone' when absent; undefined before the first sample). */
+  sampledLink(name: string): string | undefined { return this.lastLink.get(name); }
   /** Called after each live sample (--record writes a line). */
   onSample: (() => void) | null = null;
   /** --replay: records, the next one to show, and the clock of the one shown. */
@@ -477,10 +486,8 @@ export class TopModel {
       const now = d.present ? d.sysfs.operstate : 'gone';
       const before = this.lastLink.get(d.name);
       this.lastLink.set(d.name, now);
-      if (before === undefined || before === now) continue;
-      const text = now === 'gone' ? 'device gone' : before === 'gone' ? `device back (${now})`
-        : now === 'up' ? `link up (${before} → up)` : before === 'up' ? `link down (up → ${now})` : `link ${now} (${before} → ${now})`;
-      this.events.push({ time, dev: d.name, source: 'link', text });
+      if (before === undefined || before === now || this.linkNotified) continue;
+      this.events.push({ time, dev: d.name, source: 'link', text: linkChangeText(before, now) });
     }
     this.sampleEvents = this.events.takeNew();
   }
@@ -498,6 +505,7 @@ export class TopModel {
     }
     this.cpus.sample(r.devices.filter(x => x.present).map(x => x.name), this.replayNs);
     for (const e of r.events ?? []) this.events.push(e);
+    this.linkNotified = r.link_events === 'notified';
     this.linkEvents(r.time);
     this.samples++;
     return true;
@@ -524,7 +532,8 @@ export class TopModel {
       record: 1, sample: this.samples, time: (view as { time?: string } | undefined)?.time ?? new Date().toISOString(), mono_ns: String(this.replay ? this.replayNs : this.sampleNs), interval_s: this.intervalS,
       devices: this.devices.map(d => d.recorded()),
       proc: { ...c.raw, affinity, msi, intent },
-      events: this.sampleEvents.filter(e => e.source === 'netlink'),
+      events: this.linkNotified ? this.sampleEvents : this.sampleEvents.filter(e => e.source === 'netlink'),
+      link_events: this.linkNotified ? 'notified' : 'sampled',
       ...(view ? { view } : {}),
     };
   }

@@ -48,6 +48,7 @@ const SHOW_AFTER: Readonly<Record<string, string | null>> = {
   '-s': '', '--change': '', '-A': '-a', '--pause': '-a', '-C': '-c', '--coalesce': '-c', '-G': '-g', '--set-ring': '-g',
   '-K': '-k', '--features': '-k', '--offload': '-k', '-L': '-l', '--set-channels': '-l', '-r': '', '--negotiate': '',
   '-t': '', '--test': '', '-p': null, '--identify': null,
+  '-X': '-x', '--set-rxfh-indir': '-x', '--rxfh': '-x', '-N': '-n', '-U': '-n', '--config-nfc': '-n', '--config-ntuple': '-n',
 };
 
 export function splitCmd(cmd: string | readonly string[]): string[] {

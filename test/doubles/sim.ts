@@ -7,7 +7,7 @@
 import type { Transport } from '../../src/ethtool/transport';
 import { decode, encode, StructLayout } from '../../src/ethtool/layout';
 import * as S from '../../src/ethtool/structs';
-import { ETHTOOL, ETH_SS, ETH_TEST_FL, ETHTOOL_F } from '../../src/ethtool/constants';
+import { ETHTOOL, ETH_SS, ETH_TEST_FL, ETHTOOL_F, FLOW, FLOW_FLAG, RXH, RX_CLS_LOC, RX_CLS_FLOW_DISC, RX_CLS_FLOW_WAKE, ETH_RXFH_CONTEXT_ALLOC, ETH_RXFH_INDIR_NO_CHANGE } from '../../src/ethtool/constants';
 import { ERRNO } from '../../src/ethtool/errno';
 import type { Ring, Channels, Pause, Coalesce, WolInfo } from '../../src/ethtool/types';
 
@@ -35,6 +35,33 @@ export interface SimDevice {
   eeprom?: Uint8Array;
   /** ETHTOOL_FEC_* masks (configured, active); absent: FEC requests are not supported. */
   fec?: { fec: number; active_fec: number };
+  /** RSS (GRXRINGS, GRSSH/SRSSH, GRXFHINDIR/SRXFHINDIR); absent: not supported. */
+  rss?: SimRss;
+  /** Flow hashing (GRXFH/SRXFH): per flow type, the RXH_* fields hashed and those the driver allows. */
+  flowHash?: Record<number, { data: number; allowed: number }>;
+  /** Classification rules; absent: not supported. */
+  rules?: SimRules;
+}
+
+export interface SimRss {
+  rings: number;
+  indir: number[];
+  key: Uint8Array;
+  /** The active function's bit, and the names of ETH_SS_RSS_HASH_FUNCS. */
+  hfunc: number;
+  hfuncNames: string[];
+  /** Only the old table calls (no GRSSH/SRSSH), as some drivers have. */
+  indirOnly?: boolean;
+  /** Extra contexts by number (none: contexts not supported). */
+  contexts?: Map<number, { indir: number[]; key: Uint8Array; hfunc: number }>;
+  maxContexts?: number;
+}
+
+export interface SimRules {
+  size: number;
+  /** The driver picks locations itself (RX_CLS_LOC_SPECIAL in GRXCLSRLCNT's data). */
+  driverSelects?: boolean;
+  entries: Map<number, { fs: Uint8Array; context: number }>;
 }
 
 export type Injector = (ifname: string, cmd: number, seq: number) => number | undefined;
@@ -84,8 +111,21 @@ export function simDevice(name: string, opts: { queues?: number; maxQueues?: num
     msglvl: 0x7, wol: { supported: 0x20, wolopts: 0, sopass: [0, 0, 0, 0, 0, 0] },
     features: SIM_FEATURE_NAMES.map(n => ({ name: n, active: on.has(n), fixed: fixedOff.has(n) })),
     stats,
+    rss: {
+      rings: queues, indir: Array.from({ length: 128 }, (_, i) => i % queues), key: Uint8Array.from({ length: 40 }, (_, i) => (i * 37 + 11) & 0xff),
+      hfunc: 1, hfuncNames: ['toeplitz', 'xor', 'crc32'], contexts: new Map(), maxContexts: 4,
+    },
+    flowHash: {
+      [FLOW.TCP_V4]: { data: SDFN, allowed: SDFN }, [FLOW.UDP_V4]: { data: SD, allowed: SDFN },
+      [FLOW.TCP_V6]: { data: SDFN, allowed: SDFN }, [FLOW.UDP_V6]: { data: SD, allowed: SDFN },
+      [FLOW.SCTP_V4]: { data: SD, allowed: SD }, [FLOW.AH_ESP_V4]: { data: SD, allowed: SD },
+    },
+    rules: { size: 64, entries: new Map() },
   };
 }
+
+const SD = RXH.IP_SRC | RXH.IP_DST;
+const SDFN = SD | RXH.L4_B_0_1 | RXH.L4_B_2_3;
 
 export class SimTransport implements Transport {
   readonly devices = new Map<string, SimDevice>();
@@ -268,6 +308,150 @@ export class SimTransport implements Transport {
         return 0;
       }
       default:
+        return this.handleRxnfc(d, cmd, buf);
+    }
+  }
+
+  /** RSS, flow hashing and rules, as the kernel's ethtool core and a driver answer them. */
+  private handleRxnfc(d: SimDevice, cmd: number, buf: Uint8Array): number {
+    const v = dv(buf);
+    const r = d.rss;
+    const cfgOf = (ctx: number) => (ctx === 0 ? r : r?.contexts?.get(ctx));
+    switch (cmd) {
+      case ETHTOOL.GRXRINGS:
+        if (!r && !d.rules && !d.flowHash) return -E.EOPNOTSUPP;
+        v.setBigUint64(8, BigInt(r?.rings ?? d.channels?.combined_count ?? 1), true);
+        return 0;
+      case ETHTOOL.GRSSH: {
+        if (!r || r.indirOnly) return -E.EOPNOTSUPP;
+        const ctx = v.getUint32(4, true), ui = v.getUint32(8, true), uk = v.getUint32(12, true);
+        const c = cfgOf(ctx);
+        if (!c) return ctx && !r.contexts ? -E.EOPNOTSUPP : -E.ENOENT;
+        v.setUint32(8, r.indir.length, true); v.setUint32(12, r.key.length, true);
+        if ((ui && ui !== r.indir.length) || (uk && uk !== r.key.length)) return -E.EINVAL;
+        if (ui) c.indir.forEach((q, i) => v.setUint32(24 + 4 * i, q, true));
+        if (uk) buf.set(c.key, 24 + 4 * ui);
+        v.setUint8(16, c.hfunc);
+        return 0;
+      }
+      case ETHTOOL.SRSSH: {
+        if (!r || r.indirOnly) return -E.EOPNOTSUPP;
+        let ctx = v.getUint32(4, true);
+        const ui = v.getUint32(8, true), uk = v.getUint32(12, true), hf = v.getUint8(16);
+        if (ui !== ETH_RXFH_INDIR_NO_CHANGE && ui !== 0 && ui !== r.indir.length) return -E.EINVAL;
+        if (uk !== 0 && uk !== r.key.length) return -E.EINVAL;
+        if (hf && (hf & (hf - 1) || hf >= 1 << r.hfuncNames.length)) return -E.EOPNOTSUPP;
+        const create = ctx === ETH_RXFH_CONTEXT_ALLOC;
+        if (ctx && !r.contexts) return -E.EOPNOTSUPP;
+        if (ctx && !create && ui === 0 && uk === 0) {
+          if (!r.contexts!.delete(ctx)) return -E.ENOENT;
+          return 0;
+        }
+        if (ui === 0 && ctx) return -E.EINVAL;
+        const indir = ui && ui !== ETH_RXFH_INDIR_NO_CHANGE ? Array.from({ length: ui }, (_, i) => v.getUint32(24 + 4 * i, true)) : null;
+        if (indir?.some(q => q >= r.rings)) return -E.EINVAL;
+        const indirBytes = ui === ETH_RXFH_INDIR_NO_CHANGE ? 0 : 4 * ui;
+        const key = uk ? buf.slice(24 + indirBytes, 24 + indirBytes + uk) : null;
+        if (create) {
+          if (r.contexts!.size >= (r.maxContexts ?? 4)) return -E.ENOSPC;
+          ctx = 1;
+          while (r.contexts!.has(ctx)) ctx++;
+          r.contexts!.set(ctx, { indir: [...r.indir], key: r.key.slice(), hfunc: r.hfunc });
+          v.setUint32(4, ctx, true);
+        }
+        const c = cfgOf(ctx);
+        if (!c) return -E.ENOENT;
+        if (indir) c.indir = indir;
+        else if (ui === 0) c.indir = c.indir.map((_, i) => i % r.rings);
+        if (key) c.key = key;
+        if (hf) c.hfunc = hf;
+        return 0;
+      }
+      case ETHTOOL.GRXFHINDIR: {
+        if (!r) return -E.EOPNOTSUPP;
+        const us = v.getUint32(4, true);
+        v.setUint32(4, r.indir.length, true);
+        if (us === 0) return 0;
+        if (us !== r.indir.length) return -E.EINVAL;
+        r.indir.forEach((q, i) => v.setUint32(8 + 4 * i, q, true));
+        return 0;
+      }
+      case ETHTOOL.SRXFHINDIR: {
+        if (!r) return -E.EOPNOTSUPP;
+        const us = v.getUint32(4, true);
+        if (us === 0) { r.indir = r.indir.map((_, i) => i % r.rings); return 0; }
+        if (us !== r.indir.length) return -E.EINVAL;
+        const t = Array.from({ length: us }, (_, i) => v.getUint32(8 + 4 * i, true));
+        if (t.some(q => q >= r.rings)) return -E.EINVAL;
+        r.indir = t;
+        return 0;
+      }
+      case ETHTOOL.GRXFH: case ETHTOOL.SRXFH: {
+        if (!d.flowHash) return -E.EOPNOTSUPP;
+        const ftRaw = v.getUint32(4, true);
+        if ((ftRaw & FLOW_FLAG.RSS) && !cfgOf(v.getUint32(184, true))) return -E.EINVAL;
+        const f = d.flowHash[ftRaw & ~FLOW_FLAG.RSS];
+        if (!f) return -E.EINVAL;
+        if (cmd === ETHTOOL.GRXFH) { v.setBigUint64(8, BigInt(f.data), true); return 0; }
+        const data = Number(v.getBigUint64(8, true) & 0xffffffffn);
+        if (data & ~f.allowed) return -E.EINVAL;
+        f.data = data;
+        return 0;
+      }
+      case ETHTOOL.GRXCLSRLCNT: {
+        const t = d.rules;
+        if (!t) return -E.EOPNOTSUPP;
+        v.setUint32(184, t.entries.size, true);
+        v.setBigUint64(8, BigInt(t.size | (t.driverSelects ? RX_CLS_LOC.SPECIAL : 0)), true);
+        return 0;
+      }
+      case ETHTOOL.GRXCLSRLALL: {
+        const t = d.rules;
+        if (!t) return -E.EOPNOTSUPP;
+        const room = v.getUint32(184, true);
+        if (room < t.entries.size) return -E.EINVAL;
+        v.setBigUint64(8, BigInt(t.size), true);
+        [...t.entries.keys()].sort((a, b) => a - b).forEach((loc, i) => v.setUint32(188 + 4 * i, loc, true));
+        v.setUint32(184, t.entries.size, true);
+        return 0;
+      }
+      case ETHTOOL.GRXCLSRULE: {
+        const e = d.rules?.entries.get(v.getUint32(16 + 160, true));
+        if (!d.rules) return -E.EOPNOTSUPP;
+        if (!e) return -E.ENOENT;
+        buf.set(e.fs, 16);
+        v.setUint32(184, e.context, true);
+        return 0;
+      }
+      case ETHTOOL.SRXCLSRLINS: {
+        const t = d.rules;
+        if (!t) return -E.EOPNOTSUPP;
+        const fs = buf.slice(16, 16 + 168);
+        const fv = dv(fs);
+        let loc = fv.getUint32(160, true);
+        const cookie = fv.getBigUint64(152, true);
+        const rings = r?.rings ?? 1;
+        if (cookie !== RX_CLS_FLOW_DISC && cookie !== RX_CLS_FLOW_WAKE && (cookie & 0xffffffffn) >= BigInt(rings)) return -E.EINVAL;
+        const ctx = fv.getUint32(0, true) & FLOW_FLAG.RSS ? v.getUint32(184, true) : 0;
+        if (ctx && !cfgOf(ctx)) return -E.EINVAL;
+        if (loc & RX_CLS_LOC.SPECIAL) {
+          if (!t.driverSelects) return -E.EINVAL;
+          const free = Array.from({ length: t.size }, (_, i) => i).filter(i => !t.entries.has(i));
+          if (!free.length) return -E.ENOSPC;
+          loc = loc === RX_CLS_LOC.FIRST ? free[0] : free[free.length - 1];
+        }
+        if (loc >= t.size) return -E.EINVAL;
+        fv.setUint32(160, loc, true);
+        t.entries.set(loc, { fs, context: ctx });
+        v.setUint32(16 + 160, loc, true);
+        return 0;
+      }
+      case ETHTOOL.SRXCLSRLDEL: {
+        const t = d.rules;
+        if (!t) return -E.EOPNOTSUPP;
+        return t.entries.delete(v.getUint32(16 + 160, true)) ? 0 : -E.ENOENT;
+      }
+      default:
         return -E.EOPNOTSUPP;
     }
   }
@@ -276,6 +460,7 @@ export class SimTransport implements Transport {
     if (ss === ETH_SS.STATS) return d.stats.map(s => s.name);
     if (ss === ETH_SS.FEATURES) return d.features.map(f => f.name);
     if (ss === ETH_SS.TEST) return d.tests?.map(t => t.name);
+    if (ss === ETH_SS.RSS_HASH_FUNCS) return d.rss?.hfuncNames;
     return undefined;
   }
 }

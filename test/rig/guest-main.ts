@@ -10,7 +10,7 @@
  * when the matrix has a mismatch or a missing cell.
  *
  * Environment: RIG_RUN_ID (copied into matrix.json so the host can tell a fresh matrix from a
- * stale one), RIG_DRIVERS=e1000,... (only these drivers), RIG_FILES=api,cli,cli-nl (only these).
+ * stale one), RIG_DRIVERS=e1000,... (only these drivers), RIG_FILES=api,cli,cli-nl,rss (only these).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ function main(): number {
   mkdirSync(parts, { recursive: true });
 
   // "cli" runs twice: against ethtool's ioctl path, then its netlink path ("cli-nl").
-  const names = (process.env.RIG_FILES || 'api,cli,cli-nl').split(',').filter(Boolean);
+  const names = (process.env.RIG_FILES || 'api,cli,cli-nl,rss').split(',').filter(Boolean);
   process.stderr.write(`[rig] drivers: ${nics.map(n => `${n.driver}=${n.ifname}`).join(' ')}\n`);
   let testRc = 0;
   for (const name of names) {

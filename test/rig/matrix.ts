@@ -13,7 +13,7 @@ import type { Check, Status } from './common';
 /** The matrix columns: the rig's --nics all order, then netdevsim. */
 export const DRIVER_ORDER_HOST: readonly string[] = ['e1000', 'e1000e', '8139cp', 'vmxnet3', 'pcnet32', 'e100', 'virtio_net', 'netdevsim'];
 
-export const OPS: readonly { key: string; label: string; nsimOnly?: boolean }[] = [
+export const OPS: readonly { key: string; label: string; nsimOnly?: boolean; drivers?: readonly string[] }[] = [
   { key: 'drvinfo', label: '-i driver info' },
   { key: 'settings', label: 'settings page (link, WoL, msglvl)' },
   { key: 'link-set', label: '-s speed/duplex/autoneg, advertise' },
@@ -44,6 +44,10 @@ export const OPS: readonly { key: string; label: string; nsimOnly?: boolean }[] 
   { key: 'tsinfo', label: '-T time stamping' },
   { key: 'privflags-get', label: '--show-priv-flags' },
   { key: 'eee-get', label: '--show-eee' },
+  { key: 'rxfh-get', label: '-x RSS table, key, function' },
+  { key: 'rxfh-set', label: '-X equal/weight/default/hkey/hfunc/context', drivers: ['vmxnet3', 'virtio_net'] },
+  { key: 'nfc-get', label: '-n rx-flow-hash, rules' },
+  { key: 'nfc-set', label: '-N rx-flow-hash, flow-type, delete', drivers: ['vmxnet3', 'virtio_net'] },
   { key: 'inject-fec', label: 'netdevsim get_err / set_err (FEC)', nsimOnly: true },
   { key: 'inject-ring', label: 'netdevsim lowered ring maxima', nsimOnly: true },
 ];
@@ -144,6 +148,7 @@ export function missingCells(m: Matrix): string[] {
   for (const op of OPS) {
     for (const d of m.drivers) {
       if (op.nsimOnly && d !== 'netdevsim') continue;
+      if (op.drivers && !op.drivers.includes(d)) continue;
       if (m.cells[op.key]?.[d]?.status === '-' || !m.cells[op.key]?.[d]) out.push(`${op.key}/${d}`);
     }
   }

@@ -7,7 +7,7 @@ set -e
 dev=$(node -e 'const n=JSON.parse(process.env.RIG_NICS);const d=Object.keys(n).find(k=>n[k]==="vmxnet3"||n[k]==="virtio_net");if(!d)process.exit(1);console.log(d)')
 echo "dev=$dev driver=$(basename "$(readlink /sys/class/net/$dev/device/driver)") cpus=$(nproc)"
 grep -E "CPU|$dev|virtio" /proc/interrupts
-ip addr add 192.0.2.1/24 dev "$dev"
+ip addr replace 192.0.2.1/24 dev "$dev"
 (ping -b -f -c 4000 -s 1000 192.0.2.255 >/dev/null 2>&1 &)
 node dist/src/tui/cli-entry.js --count 3 --json --interval 1 "$dev" > /tmp/top.jsonl 2> /tmp/top.err
 [ -s /tmp/top.err ] && { echo "stderr not empty:"; cat /tmp/top.err; exit 1; }

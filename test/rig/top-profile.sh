@@ -7,7 +7,7 @@ dev=$(node -e 'const n=JSON.parse(process.env.RIG_NICS);console.log(Object.keys(
 export ETHKIT_STATE_DIR=/tmp/ekstate
 bin/ethkit --apply latency "$dev" --yes > /tmp/apply.txt 2>&1 || { cat /tmp/apply.txt; exit 1; }
 grep -i irq /tmp/apply.txt || true
-ip addr add 192.0.2.1/24 dev "$dev"
+ip addr replace 192.0.2.1/24 dev "$dev"
 (ping -b -f -c 4000 -s 1000 192.0.2.255 >/dev/null 2>&1 &)
 node dist/src/tui/cli-entry.js --count 2 --json --interval 1 "$dev" | tail -1 > /tmp/a.json
 node -e 'const d=JSON.parse(require("fs").readFileSync("/tmp/a.json","utf8")).devices[0]; console.log("after apply:", JSON.stringify(d.irqs)); if (d.irqs.length < 2 || !d.irqs.every(q => q.profile_cpus !== null && q.matches_profile === true)) { console.log("FAIL: every queue IRQ matches the applied profile"); process.exit(1); }'

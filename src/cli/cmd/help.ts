@@ -28,6 +28,9 @@ export function help(ctx: Ctx): number {
   lines.push(
     '        ethkit [ FLAGS ] --top [ DEVNAME ... ]\tLive per-queue counters (terminal UI)',
     '        ethkit [ FLAGS ] --profile-list | --profile-show NAME | --plan | --apply | --verify | --rollback ...\tTuning profiles',
+    '        ethkit --exporter [ DEVNAME ... ] [ --listen [HOST]:PORT | --textfile FILE.prom ] ...\tPrometheus metrics (ethkit --exporter --help)',
+    '        ethkit [ FLAGS ] --persist PROFILE DEVNAME ... | --unpersist DEVNAME ... | --persist-status ...\tProfiles re-applied when a device appears (udev + systemd)',
+    '        ethkit [ --json ] --batch FILE|- [ --force ]\tRun many command lines (one a line) in one process',
     '',
     'FLAGS:',
     '\t--debug MASK\tturn on debugging messages (accepted, no effect)',

@@ -194,3 +194,24 @@ export function showBits(s: Sink, b: Uint8Array, prefix: string, rows: readonly 
 
 export const onOff = (v: number): string => (v ? 'On' : 'Off');
 export const yesNo = (v: number): string => (v ? 'Yes' : 'No');
+
+/** The part of SFF-8024's extended compliance codes (table 4-4) that SFP and QSFP print alike. */
+const AOC_ACC_50G = 'with 50GAUI, 100GAUI-2 or 200GAUI-4 C2M. Providing a worst BER of';
+export const SFF8024_EXTENDED_COMMON: Readonly<Record<number, string>> = {
+  0x1a: '100GE-DWDM2 (DWDM transceiver using 2 wavelengths on a 1550 nm DWDM grid with a reach up to 80 km)',
+  0x1b: '100G 1550nm WDM (4 wavelengths)', 0x1d: '5GBASE-T', 0x1e: '2.5GBASE-T', 0x1f: '40G SWDM4',
+  0x20: '100G SWDM4', 0x21: '100G PAM4 BiDi',
+  0x22: '4WDM-10 MSA (10km version of 100G CWDM4 with same RS(528,514) FEC in host system)',
+  0x23: '4WDM-20 MSA (20km version of 100GBASE-LR4 with RS(528,514) FEC in host system)',
+  0x24: '4WDM-40 MSA (40km reach with APD receiver and RS(528,514) FEC in host system)',
+  0x25: '100GBASE-DR (clause 140), CAUI-4 (no FEC)', 0x26: '100G-FR or 100GBASE-FR1 (clause 140), CAUI-4 (no FEC)',
+  0x27: '100G-LR or 100GBASE-LR1 (clause 140), CAUI-4 (no FEC)',
+  0x30: `Active Copper Cable ${AOC_ACC_50G} 10-6 or below`,
+  0x31: `Active Optical Cable ${AOC_ACC_50G} 10-6 or below`,
+  0x32: `Active Copper Cable ${AOC_ACC_50G} 2.6x10-4 for ACC, 10-5 for AUI, or below`,
+  0x33: `Active Optical Cable ${AOC_ACC_50G} 2.6x10-4 for ACC, 10-5 for AUI, or below`,
+  0x40: '50GBASE-CR, 100GBASE-CR2, or 200GBASE-CR4', 0x41: '50GBASE-SR, 100GBASE-SR2, or 200GBASE-SR4',
+  0x42: '50GBASE-FR or 200GBASE-DR4', 0x43: '200GBASE-FR4', 0x44: '200G 1550 nm PSM4', 0x45: '50GBASE-LR',
+  0x46: '200GBASE-LR4', 0x50: '64GFC EA', 0x51: '64GFC SW', 0x52: '64GFC LW', 0x53: '128GFC EA', 0x54: '128GFC SW',
+  0x55: '128GFC LW',
+};

@@ -18,6 +18,7 @@
  * ethtool family: in both cases a caller falls back to the ioctl path, as ethtool does.
  */
 import { openNetlink, NetlinkTransport } from './transport';
+import { MulticastReader } from './multicast';
 import { Attrs, AttrSet, attrPath, decodeAttrs, defineAttrs } from './attrs';
 import { KERNEL_MESSAGES_BY_ID, UserMessage, userMessage } from './catalog';
 import { ETHTOOL_FLAG, ETHTOOL_GENL_VERSION, ETHTOOL_MCGRP_MONITOR_NAME, GENL_CMD_CAP, GENL_HDRLEN, NLM_F, NLMSG_HDRLEN } from './constants';
@@ -347,36 +348,24 @@ export interface Notification {
  * are counted in `lost` and the stream goes on.
  */
 export class Monitor {
-  private buf = new Uint8Array(65536);
-  private readonly queue: Notification[] = [];
-  lost = 0;
-  private closed = false;
+  private readonly reader: MulticastReader<Notification>;
 
-  constructor(private readonly transport: NetlinkTransport, private readonly family: GenlFamily, private readonly dev?: string) {}
+  constructor(transport: NetlinkTransport, family: GenlFamily, dev?: string) {
+    this.reader = new MulticastReader(transport, (m, buf) => {
+      if (m.type !== family.id) return null;
+      const r = decodeReply(m);
+      const h = (r.attrs.header as Attrs | undefined) ?? {};
+      const d = { index: h.dev_index as number | undefined, name: h.dev_name as string | undefined };
+      if (dev !== undefined && d.name !== dev) return null;
+      return { cmd: r.cmd, message: r.message, attrs: r.attrs, dev: d, raw: buf.slice(genlHeader(m).attrs, m.end) };
+    }, 'notifications');
+  }
+
+  /** Notifications lost to a full socket buffer. */
+  get lost(): number { return this.reader.lost; }
 
   /** The next notification, or null when none came within `timeoutMs` or the monitor was closed. */
-  async next(timeoutMs?: number): Promise<Notification | null> {
-    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    while (this.queue.length === 0) {
-      if (this.closed) return null;
-      const left = deadline === Infinity ? undefined : Math.max(0, deadline - Date.now());
-      const n = this.transport.recvAsync ? await this.transport.recvAsync(this.buf, left) : this.transport.recv(this.buf, left);
-      if (n === -ETIMEDOUT || n === -EBADF) return null;
-      if (n === -ENOBUFS) { this.lost++; continue; }
-      if (n < 0) throw Object.assign(new Error(`receiving notifications failed: errno ${-n}`), { errno: -n });
-      if (n > this.buf.byteLength) { this.buf = new Uint8Array(Math.ceil(n / 4096) * 4096); continue; }
-      for (const m of parseMessages(this.buf, n)) {
-        if (m.type !== this.family.id) continue;
-        const r = decodeReply(m);
-        const h = (r.attrs.header as Attrs | undefined) ?? {};
-        const dev = { index: h.dev_index as number | undefined, name: h.dev_name as string | undefined };
-        if (this.dev !== undefined && dev.name !== this.dev) continue;
-        const raw = this.buf.slice(genlHeader(m).attrs, m.end);
-        this.queue.push({ cmd: r.cmd, message: r.message, attrs: r.attrs, dev, raw });
-      }
-    }
-    return this.queue.shift()!;
-  }
+  next(timeoutMs?: number): Promise<Notification | null> { return this.reader.next(timeoutMs); }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Notification> {
     for (;;) {
@@ -386,9 +375,5 @@ export class Monitor {
     }
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.transport.close();
-  }
+  close(): void { this.reader.close(); }
 }

@@ -14,7 +14,8 @@ import { openNetlink, NetlinkTransport } from './transport';
 import { Attrs, decodeAttrs, defineAttrs } from './attrs';
 import { NetlinkConnection, NetlinkTracer } from './conn';
 import { NLM_F, NLMSG_HDRLEN, NLMSGHDR as H, RTM_NAMES } from './constants';
-import type { Extack } from './message';
+import type { Extack, NlMessage } from './message';
+import { MulticastReader } from './multicast';
 import { viewOf } from './tlv';
 
 /** <linux/netlink.h> NETLINK_ROUTE, <linux/rtnetlink.h> message types and filters. */
@@ -61,6 +62,79 @@ export type LinkResult =
   };
 
 
+/** An RTM_NEWLINK/RTM_DELLINK message decoded (null when too short for its ifinfomsg). */
+export function decodeLinkMessage(m: NlMessage): LinkReply | null {
+  const start = m.payload + IFINFOMSG.size;
+  if (start > m.end) return null;
+  const dv = viewOf(m.buf);
+  const p = m.payload;
+  const ifinfo: IfInfo = {
+    family: dv.getUint8(p + IFINFOMSG.ifi_family), type: dv.getUint16(p + IFINFOMSG.ifi_type, true),
+    index: dv.getInt32(p + IFINFOMSG.ifi_index, true), flags: dv.getUint32(p + IFINFOMSG.ifi_flags, true),
+    change: dv.getUint32(p + IFINFOMSG.ifi_change, true),
+  };
+  const message = RTM_NAMES[m.type] ?? `#${m.type}`;
+  return { cmd: m.type, message, ifinfo, attrs: decodeAttrs(IFLA, m.buf, start, m.end, message) };
+}
+
+/** <linux/rtnetlink.h> RTNLGRP_LINK: the multicast group of link notifications. */
+export const RTNLGRP_LINK = 1;
+/** <linux/if.h> interface flags read from link notifications. */
+export const IFF = { UP: 1 << 0, RUNNING: 1 << 6, LOWER_UP: 1 << 16 } as const;
+/** <linux/if.h> IF_OPER_* (RFC 2863 operational states), by value. */
+export const IF_OPER_NAMES = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'] as const;
+
+/** A link notification: the device, its operstate and flags after the change. */
+export interface LinkEvent {
+  /** RTM_NEWLINK or RTM_DELLINK */
+  message: string;
+  index: number;
+  name: string | undefined;
+  /** IF_OPER_* name, e.g. 'up', 'down', 'lowerlayerdown' ('' if absent) */
+  operstate: string;
+  flags: number;
+}
+
+/**
+ * Link notifications of RTNLGRP_LINK (the kernel's RTM_NEWLINK/RTM_DELLINK on every change of
+ * a link's flags, operstate, name …), on a NETLINK_ROUTE socket of its own.
+ */
+export class LinkMonitor {
+  private readonly reader: MulticastReader<LinkEvent>;
+
+  constructor(transport: NetlinkTransport) {
+    this.reader = new MulticastReader(transport, m => {
+      if (m.type !== RTM.NEWLINK && m.type !== RTM.DELLINK) return null;
+      const r = decodeLinkMessage(m);
+      if (!r) return null;
+      const op = r.attrs.operstate as number | undefined;
+      return {
+        message: r.message, index: r.ifinfo.index, name: r.attrs.ifname as string | undefined,
+        operstate: op === undefined ? '' : IF_OPER_NAMES[op] ?? `#${op}`, flags: r.ifinfo.flags,
+      };
+    }, 'link notifications');
+  }
+
+  /** Subscribe (a new socket, or `transport`); throws NetlinkSocketError / an errno Error. */
+  static open(transport?: NetlinkTransport): LinkMonitor {
+    const t = transport ?? openNetlink({ protocol: NETLINK_ROUTE });
+    const r = t.addMembership(RTNLGRP_LINK);
+    if (r < 0) {
+      t.close();
+      throw Object.assign(new Error(`cannot join RTNLGRP_LINK: errno ${-r}`), { errno: -r });
+    }
+    return new LinkMonitor(t);
+  }
+
+  /** Notifications lost to a full socket buffer. */
+  get lost(): number { return this.reader.lost; }
+
+  /** The next link notification, or null when none came within `timeoutMs` or the monitor was closed. */
+  next(timeoutMs?: number): Promise<LinkEvent | null> { return this.reader.next(timeoutMs); }
+
+  close(): void { this.reader.close(); }
+}
+
 export class RouteNetlink {
   constructor(readonly conn: NetlinkConnection) {}
 
@@ -83,17 +157,8 @@ export class RouteNetlink {
     w.u32at(at + H.nlmsg_len, w.len - at);
     const replies: LinkReply[] = [];
     const out = this.conn.transact(w.bytesView(), m => {
-      const start = m.payload + IFINFOMSG.size;
-      if (start > m.end) return;
-      const dv = viewOf(m.buf);
-      const p = m.payload;
-      const ifinfo: IfInfo = {
-        family: dv.getUint8(p + IFINFOMSG.ifi_family), type: dv.getUint16(p + IFINFOMSG.ifi_type, true),
-        index: dv.getInt32(p + IFINFOMSG.ifi_index, true), flags: dv.getUint32(p + IFINFOMSG.ifi_flags, true),
-        change: dv.getUint32(p + IFINFOMSG.ifi_change, true),
-      };
-      const message = RTM_NAMES[m.type] ?? `#${m.type}`;
-      replies.push({ cmd: m.type, message, ifinfo, attrs: decodeAttrs(IFLA, m.buf, start, m.end, message) });
+      const r = decodeLinkMessage(m);
+      if (r) replies.push(r);
     });
     if (out.error === 0) return { ok: true, replies, warning: out.extack, interrupted: out.interrupted, done: out.end === 'done' };
     return {
