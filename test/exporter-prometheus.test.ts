@@ -101,7 +101,8 @@ test('Prometheus scrapes the exporter in a namespace: series with the device lab
   try {
     const state = path.join(w.tmp, 'state');
     // A profile applied to va: the exporter reports whether va still matches it.
-    const apply = sh('ip', ['netns', 'exec', w.a.name, process.execPath, ETHKIT, '--apply', 'director', 'va', '--yes', '--state-dir', state], { allowFail: true });
+    // gro=on (the director's default is off): veth counts per-queue packets on its NAPI path, which GRO turns on
+    const apply = sh('ip', ['netns', 'exec', w.a.name, process.execPath, ETHKIT, '--apply', 'director', 'va', '--set', 'gro=on', '--yes', '--state-dir', state], { allowFail: true });
     assert.ok(apply.status === 0, `apply: ${apply.status} ${apply.stderr}`);
     await start(w, w.a, 'ethkit --exporter', process.execPath, [ETHKIT, '--exporter', '--listen', `127.0.0.1:${EXPORTER_PORT}`, '--state-dir', state], /serving \/metrics/);
     fs.writeFileSync(path.join(w.tmp, 'prometheus.yml'), [

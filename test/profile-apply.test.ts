@@ -280,13 +280,13 @@ test('default route: refused without a terminal unless --yes; asked on a termina
 test('verify reports drift made behind its back, with the diff', async () => {
   const w = world();
   await cli(w, ['--apply', 'director', 'ekf0', ...NAT]);
-  w.sim.devices.get('ekf0')!.features.find(f => f.name === 'rx-gro')!.active = false;
+  Object.assign(w.sim.devices.get('ekf0')!.features.find(f => f.name === 'rx-gro')!, { active: true, requested: true });
   w.fs.files.set('/proc/sys/net/ipv4/conf/all/rp_filter', '1\n');
   const r = await cli(w, ['--verify', 'director', 'ekf0', ...NAT, '--json']);
   assert.equal(r.code, EXIT.DRIFT);
   assert.equal(r.json.result, 'drift');
   assert.deepEqual((r.json.drift as { setting: string; current: string; target: string }[]).map(d => `${d.setting}: ${d.current} -> ${d.target}`), [
-    'feature generic-receive-offload (rx-gro): off -> on', 'sysctl net.ipv4.conf.all.rp_filter: 1 -> 2',
+    'feature generic-receive-offload (rx-gro): on -> off', 'sysctl net.ipv4.conf.all.rp_filter: 1 -> 2',
   ]);
   const t = await cli(w, ['--verify', 'director', 'ekf0', ...NAT]);
   assert.match(t.out, /^drift: 2 setting\(s\) of ekf0 differ from director/);

@@ -40,7 +40,8 @@ test('--rollback --dry-run: the rollback\'s plan, nothing changed, the snapshot 
   assert.match(nj.error as string, /^va: no snapshot to roll back to/);
 
   assert.equal(gro(), 'off');
-  assert.equal(ethkit('--apply', 'director', 'va', '--yes').code, 0);
+  // gro=on: the director's default is off, and veth starts off; so that GRO changes too
+  assert.equal(ethkit('--apply', 'director', 'va', '--set', 'gro=on', '--yes').code, 0);
   assert.equal(gro(), 'on');
   const text = ethkit('--rollback', 'va', '--dry-run');
   assert.equal(text.code, 0, text.err);

@@ -16,6 +16,8 @@ import { EXIT } from '../src/profiles/cli';
 
 const CLI = path.resolve(__dirname, '../src/profiles/cli.js');
 const HOST_SYSCTLS = ['net/ipv4/ip_forward', 'net/ipv4/conf/all/send_redirects', 'net/ipv4/conf/all/rp_filter'];
+/** NAT, and GRO on (the director's default is off; veth starts off), so that GRO changes too. */
+const NAT = ['--set', 'mode=nat', '--set', 'gro=on'];
 let ns: Netns;
 let stateDir: string;
 
@@ -75,7 +77,7 @@ test('director on a veth in a namespace: plan, apply, apply again, verify, drift
   const pristine = snapshot();
   assert.equal(gro(), 'off');
 
-  const plan = ethkit('--plan', 'director', 'va', '--set', 'mode=nat', '--json');
+  const plan = ethkit('--plan', 'director', 'va', ...NAT, '--json');
   assert.equal(plan.code, EXIT.OK, plan.err);
   const rows = rowsOf(plan);
   const by = (s: string) => rows.find(r => r.setting === s)!;
@@ -86,10 +88,16 @@ test('director on a veth in a namespace: plan, apply, apply again, verify, drift
   assert.match(by('irq-affinity').reason!, /no queue IRQs found for va/);
   assert.match(by('sysctl net.core.netdev_max_backlog').reason!, /not present in this network namespace/);
   assert.equal(by('sysctl net.ipv4.vs.conntrack').reason, 'IPVS is not loaded (/proc/sys/net/ipv4/vs is missing)');
+  // net.core.* is host-wide: absent in a namespace; net.ipv4.vs.* absent without ip_vs.
+  assert.match(by('sysctl net.core.flow_limit_cpu_bitmap').reason!, /host-wide and not present in this network namespace/);
+  assert.equal(by('sysctl net.ipv4.vs.snat_reroute').reason, 'IPVS is not loaded (/proc/sys/net/ipv4/vs is missing)');
+  assert.match(by('sysctl net.ipv4.vs.est_cpulist').reason!, /not in this kernel .*or IPVS is not loaded/);
+  // veth has no device directory, so no NUMA node: XPS spreads over every online CPU.
+  assert.equal(by('xps tx-1').target, os.cpus().length > 1 ? '2' : '1');
   assert.equal(by('sysctl net.ipv4.ip_forward').action, 'set');
   assert.deepEqual(snapshot(), pristine, 'plan changes nothing');
 
-  const apply = ethkit('--apply', 'director', 'va', '--set', 'mode=nat', '--json');
+  const apply = ethkit('--apply', 'director', 'va', ...NAT, '--json');
   assert.equal(apply.code, EXIT.OK, apply.out + apply.err);
   assert.equal(apply.json.changed, true);
   assert.equal(gro(), 'on');
@@ -99,21 +107,21 @@ test('director on a veth in a namespace: plan, apply, apply again, verify, drift
   assert.equal(BigInt('0x' + inNs('cat', '/sys/class/net/va/queues/tx-1/xps_cpus').trim().replace(/,/g, '')), os.cpus().length > 1 ? 2n : 1n);
   assert.deepEqual(hostSysctls(), host, 'the host\'s sysctls are untouched');
 
-  const again = ethkit('--apply', 'director', 'va', '--set', 'mode=nat', '--json');
+  const again = ethkit('--apply', 'director', 'va', ...NAT, '--json');
   assert.equal(again.code, EXIT.UNCHANGED, again.out);
   assert.equal(again.json.changed, false);
   assert.deepEqual(again.json.steps, []);
-  assert.equal(ethkit('--verify', 'director', 'va', '--set', 'mode=nat').code, EXIT.OK);
+  assert.equal(ethkit('--verify', 'director', 'va', ...NAT).code, EXIT.OK);
 
   // drift behind ethkit's back
   inNs('ethtool', '-K', 'va', 'gro', 'off');
   ns.exec('sh', ['-c', 'echo 1 > /proc/sys/net/ipv4/conf/va/rp_filter']);
-  const drift = ethkit('--verify', 'director', 'va', '--set', 'mode=nat', '--json');
+  const drift = ethkit('--verify', 'director', 'va', ...NAT, '--json');
   assert.equal(drift.code, EXIT.DRIFT);
   assert.deepEqual((drift.json.drift as { setting: string; current: string; target: string }[]).map(d => `${d.setting}: ${d.current} -> ${d.target}`), [
     'feature generic-receive-offload (rx-gro): off -> on', 'sysctl net.ipv4.conf.va.rp_filter: 1 -> 2',
   ]);
-  const driftText = ethkit('--verify', 'director', 'va', '--set', 'mode=nat');
+  const driftText = ethkit('--verify', 'director', 'va', ...NAT);
   assert.match(driftText.out, /^drift: 2 setting\(s\) of va differ from director/);
   assert.match(driftText.out, /va +feature generic-receive-offload \(rx-gro\) +off +on +set/);
 
@@ -168,7 +176,7 @@ test('the interface of the default route: refused without a terminal, one line; 
     assert.deepEqual(snapshot(), before);
     const yes = ethkit('--apply', 'director', 'va', '--yes');
     assert.equal(yes.code, EXIT.OK, yes.out + yes.err);
-    assert.equal(gro(), 'on');
+    assert.equal(inNs('cat', '/proc/sys/net/ipv4/conf/va/rp_filter').trim(), '2');
     assert.equal(ethkit('--rollback', 'va', '--yes').code, EXIT.OK);
     assert.deepEqual(snapshot(), before);
   } finally {

@@ -82,7 +82,7 @@ test('plan is a pure function of frozen plain data: same input, same plan, input
   assert.equal(JSON.stringify(s), before);
   // what it wants
   assert.equal(row(a, 'feature large-receive-offload (rx-lro)').action, 'set');
-  assert.equal(row(a, 'feature generic-receive-offload (rx-gro)').action, 'ok');
+  assert.equal(row(a, 'feature generic-receive-offload (rx-gro)').action, 'set');   // off for forwarding (gro=off)
   assert.deepEqual(pick(row(a, 'ring rx')), ['512', '4096', 'set', true]);
   assert.deepEqual(pick(row(a, 'ring tx')), ['512', '2048', 'set', true]);
   assert.deepEqual(pick(row(a, 'channels combined')), ['4', '4', 'ok', undefined]);   // cpus = 4 (max 6)
@@ -134,7 +134,7 @@ test('skips: unsupported ethtool groups name the driver, fixed features, no IRQs
   assert.equal(row(p, 'coalesce adaptive-rx').reason, 'nic0: get coalesce settings: Input/output error (EIO)');
   assert.equal(row(p, 'channels combined').reason, 'driver ixgbe has no combined channels (maximum 0)');
   assert.equal(row(p, 'feature large-receive-offload (rx-lro)').reason, 'fixed by driver ixgbe');
-  assert.equal(row(p, 'feature generic-receive-offload (rx-gro)').action, 'set');
+  assert.equal(row(p, 'feature generic-receive-offload (rx-gro)').action, 'ok');   // already off
   assert.match(row(p, 'irq-affinity').reason!, /no queue IRQs found for nic0/);
   assert.deepEqual(pick(row(p, 'sysctl net.ipv4.vs.conntrack')), ['1', '0', 'set', false]);
   assert.deepEqual(pick(row(p, 'sysctl net.ipv4.vs.expire_nodest_conn')), ['1', '1', 'ok', undefined]);

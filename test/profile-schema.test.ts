@@ -37,7 +37,8 @@ test('shipped profiles load, and every setting carries a comment saying why', ()
     for (const s of p.settings) assert.ok(s.why && s.why.length > 5, `${n}: ${s.group}.${s.key} (line ${s.pos.line}) has no comment`);
   }
   const d = loadProfileFile(path.join(PROFILES, 'director.yaml'));
-  assert.deepEqual(d.params.map(p => `${p.name}:${p.type}:${String(p.default)}`), ['mode:enum:dr', 'gro:bool:true', 'forward:bool:false', 'backlog:int:250000']);
+  assert.deepEqual(d.params.map(p => `${p.name}:${p.type}:${String(p.default)}`), ['mode:enum:dr', 'gro:bool:false', 'forward:bool:false', 'backlog:int:32768', 'cpus:string:local', 'irqbalance:enum:ban',
+    'backup:bool:false', 'policy_routing:bool:false', 'amemthresh:int:1024', 'drop_entry:int:1', 'secure_tcp:int:1']);
   const fwd = d.settings.find(s => s.key === 'net.ipv4.ip_forward')!;
   assert.equal(fwd.whenText, 'mode == nat or forward');
   assert.deepEqual(d.settings.find(s => s.key === 'combined')!.value, { kind: 'cpus' });
@@ -52,7 +53,7 @@ test('unknown keys: at the key, top level, in a section, in a parameter and in a
   assert.deepEqual(problems('name: x\nring:\n  rx: max\n  rxx: 4\n'), ['4:3 ring.rxx: unknown key (expected one of: rx, rx-mini, rx-jumbo, tx)']);
   assert.deepEqual(problems('name: x\nparams:\n  p: {type: int, default: 1, dflt: 2}\n'), ['3:30 params.p.dflt: unknown key (expected one of: type, values, default, description, min, max)']);
   assert.deepEqual(problems('name: x\nsysctl:\n  net.ipv4.ip_forward:\n    value: 1\n    wehn: x\n'), ['5:5 sysctl.net.ipv4.ip_forward.wehn: unknown key (expected one of: value, when, absent, required)']);
-  assert.deepEqual(problems('name: x\nqueues:\n  irq: spread\n'), ['3:3 queues.irq: unknown key (expected one of: irq-affinity, xps, rps)']);
+  assert.deepEqual(problems('name: x\nqueues:\n  irq: spread\n'), ['3:3 queues.irq: unknown key (expected one of: irq-affinity, xps, rps, irqbalance, cpus)']);
 });
 
 test('wrong types: at the value, with what was expected', () => {
@@ -109,9 +110,11 @@ test('all problems of a file are reported at once; a file without name is refuse
 
 test('--set: parameters are typed and checked, unknown ones named', () => {
   const d = loadProfileFile(path.join(PROFILES, 'director.yaml'));
-  assert.deepEqual(resolveParams(d, ['mode=nat', 'gro=off', 'backlog=5000']), { mode: 'nat', gro: false, forward: false, backlog: 5000 });
+  assert.deepEqual(resolveParams(d, ['mode=nat', 'gro=off', 'backlog=5000']), {
+    mode: 'nat', gro: false, forward: false, backlog: 5000, cpus: 'local', irqbalance: 'ban', backup: false, policy_routing: false, amemthresh: 1024, drop_entry: 1, secure_tcp: 1,
+  });
   assert.throws(() => resolveParams(d, ['mode=foo']), (e: Error) => e instanceof UsageError && e.message === '--set mode=foo: bad value "foo": mode is one of dr|nat|tun');
-  assert.throws(() => resolveParams(d, ['speed=10']), /has no parameter "speed" \(parameters: mode, gro, forward, backlog\)/);
+  assert.throws(() => resolveParams(d, ['speed=10']), /has no parameter "speed" \(parameters: mode, gro, forward, backlog, cpus, irqbalance, backup, policy_routing, amemthresh, drop_entry, secure_tcp\)/);
   assert.throws(() => resolveParams(d, ['gro=maybe']), /gro is a boolean/);
   assert.throws(() => resolveParams(d, ['backlog=10']), /backlog is at least 1000/);
   assert.throws(() => resolveParams(d, ['mode']), /expected NAME=VALUE/);

@@ -56,6 +56,12 @@ export interface TransactOptions {
   beforeChange?: (plan: Plan, state: HostState) => void | Promise<void>;
   /** Called after the last step succeeded or after an undo, with what was touched. */
   maxRounds?: number;
+  /**
+   * Called after the last step, with a fresh read, before the final check: for what follows the
+   * steps' result (irqbalance's ban list takes the IRQs a channel change made). May throw: the
+   * apply is then undone like a failed step.
+   */
+  settle?: (state: HostState) => void | Promise<void>;
 }
 
 /** A device setting did not take the value asked for. */
@@ -256,6 +262,7 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
       plan = o.plan(read());
       base.rounds.push(plan);
     }
+    if (o.settle) await o.settle(read());
     const after = read();
     const final = o.plan(after);
     const ids = new Set(touchedOf(done).map(t => `${t.dev}|${t.id}`));

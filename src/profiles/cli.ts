@@ -27,6 +27,9 @@ import { transact, TransactResult, plannedRestore } from './apply';
 import { SnapshotStore, SnapshotEntry, StoredEntry, SnapshotError, InstanceId, DEFAULT_STATE_DIR, prepareStateDir } from './snapshot';
 import { netnsIdentity, bootId, instanceOf, instanceMismatch } from './instance';
 import { planTable, summaryText, summary, rowJson, stepJson, table } from './format';
+import { placements } from './placement';
+import { formatCpuList } from '../common/cpus';
+import { IrqbalanceControl, IrqbalanceState, IrqbalanceRecord, RealIrqbalance, irqbalanceChoice, tunedIrqs, undoIrqbalance } from './irqbalance';
 import type { FrontEndIo } from '../common/io';
 import { strtoint } from '../common/numbers';
 
@@ -56,6 +59,8 @@ export interface Ctx {
   ask?(question: string): Promise<boolean>;
   vars: Record<string, string | undefined>;
   now?: () => Date;
+  /** irqbalance's control; the machine's when env is absent too, none on a simulated host. */
+  irqbalance?: IrqbalanceControl;
 }
 
 type Cmd = 'list' | 'show' | 'plan' | 'apply' | 'verify' | 'rollback' | 'help';
@@ -379,7 +384,44 @@ function cmdShow(a: Args, ctx: Ctx): Output {
   };
 }
 
-interface ProfileRun { profile: Profile; params: Record<string, Scalar>; devs: string[]; env: Env }
+interface ProfileRun { profile: Profile; params: Record<string, Scalar>; devs: string[]; env: Env; irqbalance?: IrqbalanceState }
+
+/** The machine's irqbalance whenever the host is the machine's (its /proc), none on a simulated one. */
+function irqbalanceControl(ctx: Ctx): IrqbalanceControl | undefined {
+  return ctx.irqbalance ?? (!ctx.env || ctx.env.fs instanceof RealFs ? new RealIrqbalance(new RealFs()) : undefined);
+}
+
+/** irqbalance as it is now, when the profile says what to do about it. */
+async function observeIrqbalance(r: ProfileRun, ctx: Ctx): Promise<void> {
+  const choice = irqbalanceChoice(r.profile, r.params);
+  const ctl = irqbalanceControl(ctx);
+  if (!choice || !ctl) return;
+  r.irqbalance = new IrqbalanceState(ctl, choice);
+  await r.irqbalance.observe();
+}
+
+/** The CPUs that serve each device's queues, when the profile places queues. */
+function placementOf(r: ProfileRun, state: HostState) {
+  if (!r.profile.settings.some(s => s.group === 'queues' || (s.group === 'channels' && s.value.kind === 'cpus'))) return null;
+  return placements(r.profile, r.params, state.devices, state.cpus);
+}
+
+function placementLines(r: ProfileRun, state: HostState): string[] {
+  const p = placementOf(r, state);
+  return p ? [...p].map(([dev, x]) => `CPUs for ${dev}: ${formatCpuList(x.cpus)} (${x.how})${x.problem ? `: ${x.problem}` : ''}`) : [];
+}
+
+function placementJson(r: ProfileRun, state: HostState): Record<string, unknown> | undefined {
+  const p = placementOf(r, state);
+  return p ? Object.fromEntries([...p].map(([dev, x]) => [dev, { cpus: formatCpuList(x.cpus), how: x.how, ...(x.problem ? { problem: x.problem } : {}) }])) : undefined;
+}
+
+/** The profile's plan, with irqbalance's row when the profile names it. */
+function planOf(r: ProfileRun, state: HostState): Plan {
+  const plan = planProfile(r.profile, r.params, state);
+  if (r.irqbalance) plan.rows.push(r.irqbalance.row(tunedIrqs(r.profile, state)));
+  return plan;
+}
 
 function prepare(a: Args, ctx: Ctx, what: string): ProfileRun {
   const [name, ...devNames] = a.positional;
@@ -398,19 +440,23 @@ function head(r: ProfileRun): Record<string, unknown> {
   return { profile: r.profile.name, params: r.params, devices: r.devs };
 }
 
-function cmdPlan(a: Args, ctx: Ctx): Output {
+async function cmdPlan(a: Args, ctx: Ctx): Promise<Output> {
   const r = prepare(a, ctx, '--plan');
-  const plan = planProfile(r.profile, r.params, readFor(r));
+  const state = readFor(r);
+  await observeIrqbalance(r, ctx);
+  const plan = planOf(r, state);
   return {
-    json: { command: 'plan', ...head(r), result: pending(plan).length ? 'changes' : 'ok', changed: false, summary: summary(plan), rows: plan.rows.map(rowJson) },
-    text: [`Plan: ${r.profile.name}${paramText(r.params)} on ${r.devs.join(', ')}`, planTable(plan.rows), summaryText(plan)],
+    json: { command: 'plan', ...head(r), result: pending(plan).length ? 'changes' : 'ok', changed: false, placement: placementJson(r, state), summary: summary(plan), rows: plan.rows.map(rowJson) },
+    text: [`Plan: ${r.profile.name}${paramText(r.params)} on ${r.devs.join(', ')}`, ...placementLines(r, state), planTable(plan.rows), summaryText(plan)],
     code: EXIT.OK,
   };
 }
 
-function cmdVerify(a: Args, ctx: Ctx): Output {
+async function cmdVerify(a: Args, ctx: Ctx): Promise<Output> {
   const r = prepare(a, ctx, '--verify');
-  const plan = planProfile(r.profile, r.params, readFor(r));
+  const state = readFor(r);
+  await observeIrqbalance(r, ctx);
+  const plan = planOf(r, state);
   const drift = pending(plan);
   const s = summary(plan);
   const text = drift.length
@@ -484,15 +530,23 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
     const now = (ctx.now ?? (() => new Date()))().toISOString();
     let recorded: string[] = [];
     const intents = new Map<string, Record<string, string>>();
+    // irqbalance: what was done (or is about to be), kept with the entry of one device.
+    await observeIrqbalance(r, ctx);
+    const ib = r.irqbalance;
+    let ibRecord: IrqbalanceRecord | null = null;
+    let ibDev: string | null = null;
     const entryFor = (state: HostState, dev: string, touched: Touched[]): SnapshotEntry => ({
       time: now, profile: r.profile.name, params: r.params,
       device: state.devices.find(d => d.dev === dev)!, sysctl: state.sysctl, touched, instance: instances.get(dev),
       apply: { id: `${now}/${process.pid}`, devices: recorded },
       ...(intents.get(dev) ? { intent: intents.get(dev) } : {}),
+      ...(ibRecord && dev === ibDev ? { irqbalance: ibRecord } : {}),
     });
     const res = await transact({
       env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
-      plan: state => planProfile(r.profile, r.params, state),
+      plan: state => planOf(r, state),
+      // A channel change may have brought new queue IRQs: irqbalance's ban takes them too.
+      settle: async state => { if (ib && ibRecord?.action === 'ban') ibRecord = await ib.enforce(tunedIrqs(r.profile, state), ibRecord); },
       beforeChange: async (plan, state) => {
         const resets = linkResets(plan);
         const devs = devicesChanged(plan, r.devs);
@@ -508,6 +562,14 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
           m[row.id.slice('file:'.length)] = row.target;
           intents.set(row.dev, m);
         }
+        // What will be done to irqbalance, recorded before it is done (a rollback finds it).
+        const ibRow = plan.rows.find(x => x.id === 'service:irqbalance' && x.action === 'set');
+        const ibIrqs = tunedIrqs(r.profile, state);
+        if (ib?.proc && ibRow) {
+          ibDev = devs.includes(r.devs[0]) ? r.devs[0] : devs[0];
+          ibRecord = ib.choice === 'stop' ? { action: 'stop', proc: ib.proc }
+            : { action: 'ban', pid: ib.proc.pid, prior: ib.banned ?? [], banned: [...new Set([...(ib.banned ?? []), ...ibIrqs])].sort((x, y) => x - y) };
+        }
         for (const dev of devs) {
           const touched = planned.filter(x => (x.dev ?? r.devs[0]) === dev);
           instances.set(dev, instanceOf(r.env, state.devices.find(d => d.dev === dev)!, netns, boot));
@@ -516,9 +578,25 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
             throw new SnapshotError(`cannot save the snapshot of ${dev} in ${store.dir} (nothing changed): ${(e as Error).message}`);
           }
         }
+        // irqbalance first, so that it cannot move an IRQ between its write and the check.
+        if (ib?.proc && ibRow) {
+          try {
+            ibRecord = await ib.enforce(ibIrqs, null);
+          } catch (e) {
+            const rec = ibRecord;
+            ibRecord = null;
+            if (rec?.action === 'ban') { try { await ib.ctl.ban(ib.proc, rec.prior); } catch { /* it took nothing */ } }
+            for (const p of pushed.splice(0)) { try { store.pop(p.dev, p.seq); } catch { /* the entry restores nothing changed */ } }
+            throw new UsageError(`${(e as Error).message}; nothing changed`);
+          }
+        }
       },
     });
     // Record what was finally touched, or drop the entries of an apply that left no trace.
+    if (res.outcome === 'changed' && ibRecord && !res.restore.some(t => t.id === 'service:irqbalance')) {
+      res.restore.push({ id: 'service:irqbalance', setting: 'irqbalance', dev: null });
+      res.touched.push({ id: 'service:irqbalance', setting: 'irqbalance', dev: null });
+    }
     const snapshots: Record<string, string> = {};
     // The devices whose entries stay (a rewritten entry lists only those).
     if (res.outcome === 'changed') recorded = pushed.filter(p => res.restore.some(t => (t.dev ?? r.devs[0]) === p.dev)).map(p => p.dev);
@@ -535,6 +613,11 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
       }
       snapshots[p.dev] = p.file;
     }
+    // A failed apply undone: irqbalance as it was, too.
+    const ibLines: string[] = [];
+    if (res.outcome === 'rolled-back' && ib && ibRecord) {
+      try { ibLines.push(`  ${await undoIrqbalance(ib.ctl, ibRecord)}`); } catch (e) { warnings.push(`irqbalance not restored: ${(e as Error).message}`); }
+    }
     const code = outcomeCode(res);
     let text: string[];
     if (res.outcome === 'unchanged') text = [`ok: ${r.devs.join(', ')} already ${r.devs.length > 1 ? 'match' : 'matches'} ${r.profile.name}${paramText(r.params)}; nothing changed (${summary(res.plan).ok} ok, ${summary(res.plan).skip} skipped)`];
@@ -542,7 +625,7 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
       const n = res.touched.length;
       text = [`Applied ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...changeLines(res),
         `changed: ${n} setting(s) in ${res.steps.length} operation(s); snapshot saved (undo with: ethkit --rollback ${Object.keys(snapshots).join(' ')})`];
-    } else text = [`Applying ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...failureText(res)];
+    } else text = [`Applying ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...failureText(res), ...ibLines];
     const sig = guard.release();
     if (sig) warnings.push(`${sig} arrived during the apply: it was finished first`);
     for (const w of warnings) ctx.err(a.json ? JSON.stringify({ warning: w }) + '\n' : `ethkit: warning: ${w}\n`);
@@ -651,6 +734,17 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
       throw e;
     }
     const warnings: string[] = [];
+    // irqbalance as it was before the apply: its ban list back, or started again.
+    const ibLines: string[] = [];
+    if (res.outcome === 'changed' || res.outcome === 'unchanged') {
+      for (const t of targets) {
+        const rec = t.entry.irqbalance;
+        if (!rec) continue;
+        const ctl = irqbalanceControl(ctx);
+        if (!ctl) { warnings.push(`irqbalance: the apply ${rec.action === 'ban' ? 'banned IRQs from' : 'stopped'} it, and there is no irqbalance to talk to here`); continue; }
+        try { ibLines.push(`  ${await undoIrqbalance(ctl, rec)}`); } catch (e) { warnings.push(`irqbalance not restored: ${(e as Error).message}`); }
+      }
+    }
     if (res.outcome === 'changed' || res.outcome === 'unchanged') {
       let popped = 0;
       for (const t of targets) {
@@ -663,10 +757,11 @@ async function cmdRollback(a: Args, ctx: Ctx): Promise<Output> {
       // Nothing was popped and the devices are as the undo left them: the entries stay as they are.
       try { store.removeJournal(); } catch { /* finished by the next rollback */ }
     }
-    const code = outcomeCode(res);
+    // Restarting irqbalance or lifting its ban is a change, though the devices needed none.
+    const code = res.outcome === 'unchanged' && ibLines.length ? EXIT.OK : outcomeCode(res);
     let text: string[];
-    if (res.outcome === 'unchanged') text = [`ok: ${targets.map(t => t.dev).join(', ')} already as recorded before the last apply; nothing changed; snapshot dropped`, ...doneLines];
-    else if (res.outcome === 'changed') text = [`Rolled back ${from}:`, ...changeLines(res), ...doneLines, `restored: ${res.touched.length} setting(s)`];
+    if (res.outcome === 'unchanged') text = [`ok: ${targets.map(t => t.dev).join(', ')} already as recorded before the last apply; ${ibLines.length ? 'only irqbalance restored' : 'nothing changed'}; snapshot dropped`, ...ibLines, ...doneLines];
+    else if (res.outcome === 'changed') text = [`Rolled back ${from}:`, ...changeLines(res), ...ibLines, ...doneLines, `restored: ${res.touched.length} setting(s)`];
     else text = [`Rolling back ${from}:`, ...failureText(res), 'the snapshot is kept'];
     const sig = guard.release();
     if (sig) warnings.push(`${sig} arrived during the rollback: it was finished first`);
@@ -700,8 +795,8 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
         return EXIT.OK;
       case 'list': o = cmdList(a, ctx); break;
       case 'show': o = cmdShow(a, ctx); break;
-      case 'plan': o = cmdPlan(a, ctx); break;
-      case 'verify': o = cmdVerify(a, ctx); break;
+      case 'plan': o = await cmdPlan(a, ctx); break;
+      case 'verify': o = await cmdVerify(a, ctx); break;
       case 'apply': o = await cmdApply(a, ctx); break;
       case 'rollback': o = await cmdRollback(a, ctx); break;
     }

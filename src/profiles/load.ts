@@ -16,6 +16,7 @@ import { legacyOffload, LEGACY_OFFLOADS } from '../ethtool/catalog/offloads';
 import { isKernelFeature, KERNEL_FEATURES } from '../ethtool/catalog/features';
 import { strtoint } from '../common/numbers';
 import { readRegularFile, FileReadError, MiB } from '../common/files';
+import { parseCpuChoice, isCpusetValue, CPUSET_VALUES } from './placement';
 
 /** The largest profile file read (a profile is a page or two of YAML). */
 export const MAX_PROFILE_BYTES = 1 * MiB;
@@ -43,7 +44,7 @@ const U32_MAX = 0xffffffff;
 /** Integer parameters are JavaScript numbers: exact up to 2^53 - 1. */
 const INT_MIN = BigInt(Number.MIN_SAFE_INTEGER), INT_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
-type Kind = 'bool' | 'int' | 'int-max' | 'int-max-cpus' | 'word' | 'sysctl';
+type Kind = 'bool' | 'int' | 'int-max' | 'int-max-cpus' | 'word' | 'sysctl' | 'cpuset';
 
 function kindName(k: Kind): string {
   switch (k) {
@@ -53,6 +54,7 @@ function kindName(k: Kind): string {
     case 'int-max-cpus': return 'a non-negative integer, "max" or "cpus"';
     case 'word': return 'one of the listed words';
     case 'sysctl': return 'a number, a string or a boolean';
+    case 'cpuset': return 'local, all or a CPU list such as 0-3,8';
   }
 }
 
@@ -127,7 +129,7 @@ class Loader {
         case 'channels': settings.push(...this.section(pair, 'channels', k => fieldKind(GROUP_KEYS.channels, k, 'int-max-cpus'), Object.keys(GROUP_KEYS.channels))); break;
         case 'coalesce': settings.push(...this.section(pair, 'coalesce', k => fieldKind(GROUP_KEYS.coalesce, k, 'int'), Object.keys(GROUP_KEYS.coalesce))); break;
         case 'pause': settings.push(...this.section(pair, 'pause', k => fieldKind(GROUP_KEYS.pause, k, 'int'), Object.keys(GROUP_KEYS.pause))); break;
-        case 'queues': settings.push(...this.section(pair, 'queues', k => QUEUE_KEYS[k] ? { kind: 'word', words: QUEUE_KEYS[k].words } : null, Object.keys(QUEUE_KEYS))); break;
+        case 'queues': settings.push(...this.section(pair, 'queues', k => k === 'cpus' ? { kind: 'cpuset' } : QUEUE_KEYS[k] ? { kind: 'word', words: QUEUE_KEYS[k].words } : null, [...Object.keys(QUEUE_KEYS), 'cpus'])); break;
         case 'sysctl': settings.push(...this.section(pair, 'sysctl', k => this.sysctlKey(k), 'a sysctl name such as net.ipv4.conf.{dev}.rp_filter')); break;
       }
     }
@@ -345,7 +347,8 @@ class Loader {
       const name = v.slice(1);
       const p = this.params.find(x => x.name === name);
       if (!p) { this.problem(node, where, `unknown parameter "${name}" (parameters: ${this.params.map(x => x.name).join(', ') || 'none'})`); return undefined; }
-      const fits = kind === 'sysctl' || (kind === 'bool' ? p.type === 'bool' : kind === 'word' ? p.type === 'enum' && p.values!.every(x => words!.includes(x)) : p.type === 'int');
+      const fits = kind === 'sysctl' || (kind === 'cpuset' ? (p.type === 'string' || (p.type === 'enum' && p.values!.every(x => parseCpuChoice(x) !== null)))
+        : kind === 'bool' ? p.type === 'bool' : kind === 'word' ? p.type === 'enum' && p.values!.every(x => words!.includes(x)) : p.type === 'int');
       if (!fits) { this.problem(node, where, `wrong type: parameter ${name} is ${p.type === 'enum' ? 'an enum' : 'a' + (p.type === 'int' ? 'n ' : ' ') + p.type}, expected ${kindName(kind)}`); return undefined; }
       return { kind: 'param', name };
     }
@@ -362,8 +365,14 @@ class Loader {
       case 'sysctl':
         if (typeof v === 'boolean') return { kind: 'lit', v: v ? 1 : 0 };
         if (typeof v === 'number') return Number.isFinite(v) && Number.isInteger(v) ? { kind: 'lit', v } : bad(`bad value ${v}: sysctl numbers are integers`);
+        if (typeof v === 'string' && v.startsWith('@') && !isCpusetValue(v)) return bad(`bad value "${v}": a CPU set of the placement is one of ${CPUSET_VALUES.join(', ')}`);
         if (typeof v === 'string') return /[\n\0]/.test(v) ? bad('bad value: one line of text expected') : { kind: 'lit', v };
         return bad(`wrong type: expected ${kindName(kind)}`);
+      case 'cpuset': {
+        const t = typeof v === 'number' ? String(v) : v;
+        if (typeof t !== 'string' || parseCpuChoice(t) === null) return bad(`bad value ${JSON.stringify(v)}: expected ${kindName(kind)}`);
+        return { kind: 'lit', v: t };
+      }
       default: {
         if (typeof v === 'string') {
           if (v === 'max' && kind !== 'int') return { kind: 'max' };

@@ -83,6 +83,7 @@ export const QUEUE_KEYS: Record<string, { words: string[]; help: string }> = {
   'irq-affinity': { words: ['spread', 'all'], help: 'spread: queue IRQ n on CPU n (round-robin); all: every online CPU' },
   'xps': { words: ['spread', 'off'], help: 'spread: tx queue n used by the CPUs of its IRQ; off: no XPS map' },
   'rps': { words: ['auto', 'all', 'off'], help: 'auto: all CPUs only where rx queues < CPUs, else off; all: always; off: never' },
+  'irqbalance': { words: ['ban', 'stop', 'ignore'], help: 'ban: irqbalance leaves the tuned IRQs alone; stop: irqbalance is stopped (started again on rollback); ignore: nothing done' },
 };
 
 /** Changing these takes the link down and up on most drivers: ring and channel changes rebuild the

@@ -14,10 +14,11 @@ import { featuresNamed } from '../ethtool/catalog/offloads';
 import { HostState, DeviceState, Got, rpsPath, xpsPath } from './state';
 import { parseCpuList, formatCpuList, parseMask, formatMask, maskOf, spreadCpus } from './cpus';
 import { ProfileError, Problem } from './load';
+import { placements, cpuChoiceProblem, rxCpus, isCpusetValue, cpusetValue, sysctlCmp, sysctlKeyOf, Placement } from './placement';
 
 export type Action = 'set' | 'ok' | 'skip' | 'later';
 export type FileWhat = 'sysctl' | 'irq' | 'xps' | 'rps';
-export type Cmp = 'text' | 'mask' | 'cpulist';
+export type Cmp = 'text' | 'mask' | 'cpulist' | 'ipvs-defense';
 
 export interface Row {
   /** The device, or null for a host-wide setting. */
@@ -55,6 +56,8 @@ export function normalize(text: string | null, cmp: Cmp): string | null {
   if (text === null) return null;
   if (cmp === 'mask') { const m = parseMask(text); return m === null ? text.trim() : formatMask(m); }
   if (cmp === 'cpulist') { const c = parseCpuList(text); return c === null ? text.trim() : formatCpuList(c); }
+  // IPVS defence modes 1 and 2 are both "automatic": the kernel moves between them itself.
+  if (cmp === 'ipvs-defense') { const t = text.trim(); return t === '2' ? '1' : t; }
   return text.trim().replace(/\s+/g, ' ');
 }
 
@@ -102,8 +105,9 @@ export function sysctlPaths(profile: Profile, params: Record<string, Scalar>, de
 
 function structLabel(group: Group, key: string): string { return `${group} ${key}`; }
 
-function deviceWants(s: SettingDef, v: Scalar | 'max' | 'cpus', d: DeviceState, cpus: number[]): Want[] {
+function deviceWants(s: SettingDef, v: Scalar | 'max' | 'cpus', d: DeviceState, place: Placement): Want[] {
   const dev = d.dev;
+  const cpus = place.cpus;
   const why = s.why;
   const skip = (id: string, setting: string, reason: string, target: string | null = display(v)): Want =>
     ({ kind: 'skip', dev, id, group: s.group, setting, target, reason, why });
@@ -139,6 +143,10 @@ function deviceWants(s: SettingDef, v: Scalar | 'max' | 'cpus', d: DeviceState, 
     }
     case 'queues': {
       const policy = String(v);
+      // The CPU set itself (shown by the plan's header) and irqbalance (src/profiles/irqbalance.ts)
+      // are no per-device files.
+      if (s.key === 'cpus' || s.key === 'irqbalance') return [];
+      if (place.problem) return [skip(`queues:${s.key}`, s.key, place.problem, policy)];
       if (s.key === 'irq-affinity') {
         if (d.irqs.length === 0) return [skip(`queues:irq-affinity`, 'irq-affinity', `no queue IRQs found for ${dev} (virtual device, or no MSI-X vectors)`, policy)];
         const nq = Math.max(...d.irqs.map(q => q.queue)) + 1;
@@ -187,6 +195,8 @@ function sysctlText(v: Scalar | 'max' | 'cpus'): string {
 export function profileWants(profile: Profile, params: Record<string, Scalar>, state: HostState, problems: Problem[] = [], origin?: SettingDef[]): Want[] {
   const out: Want[] = [];
   const seen = new Set<string>();
+  const place = placements(profile, params, state.devices, state.cpus);
+  const rx = rxCpus(place);
   for (const s of profile.settings) {
     if (origin) while (origin.length < out.length) origin.push(profile.settings[profile.settings.indexOf(s) - 1]);
     const v = paramValue(s.value, params);
@@ -204,10 +214,18 @@ export function profileWants(profile: Profile, params: Record<string, Scalar>, s
           if (s.absent === undefined) {
             problems.push({ pos: s.pos, key: `sysctl.${s.key}`, message: `${key} does not exist here (${path} is missing: not in this kernel or network namespace; add absent: REASON to the entry if it may be missing)` });
           }
-          out.push({ kind: 'skip', ...base, target: sysctlText(v), reason: s.absent ?? `${key} is not present (not in this kernel or network namespace)` });
+          // A CPU-set value is shown as the set it stands for (when there is one).
+          const shown = isCpusetValue(v) ? (c => 'text' in c ? c.text : v)(cpusetValue(v, rx.length ? rx : state.cpus, state.cpus)) : sysctlText(v);
+          out.push({ kind: 'skip', ...base, target: shown, reason: s.absent ?? `${key} is not present (not in this kernel or network namespace)` });
           continue;
         }
-        out.push({ kind: 'file', dev, what: 'sysctl', path, value: sysctlText(v), cmp: 'text', setting, why: s.why });
+        let text = sysctlText(v);
+        if (isCpusetValue(v)) {
+          const c = cpusetValue(v, rx.length ? rx : state.cpus, state.cpus);
+          if ('skip' in c) { out.push({ kind: 'skip', ...base, target: v, reason: c.skip }); continue; }
+          text = c.text;
+        }
+        out.push({ kind: 'file', dev, what: 'sysctl', path, value: text, cmp: sysctlCmp(key), setting, why: s.why });
       }
       continue;
     }
@@ -216,7 +234,7 @@ export function profileWants(profile: Profile, params: Record<string, Scalar>, s
         out.push({ kind: 'skip', dev: d.dev, id: `${s.group}:${s.key}`, group: s.group, setting: s.group === 'queues' ? s.key : `${s.group === 'features' ? 'feature' : s.group} ${s.key}`, target: display(v), reason: `only when ${s.whenText}`, why: s.why });
         continue;
       }
-      out.push(...deviceWants(s, v, d, state.cpus));
+      out.push(...deviceWants(s, v, d, place.get(d.dev)!));
     }
   }
   if (origin) while (origin.length < out.length) origin.push(profile.settings[profile.settings.length - 1]);
@@ -258,7 +276,7 @@ export function restoreWants(entries: readonly RestoreEntry[], state: HostState)
         // A queue file that is gone comes back with its queue when the same restore brings the
         // channels back (diff() plans it after the channel change); otherwise it is skipped there.
         if ((present === null || present === undefined) && what === 'sysctl') { out.push(skip(`${path} is no longer present`)); continue; }
-        out.push({ kind: 'file', dev: t.dev, what, path, value: value.trim(), cmp: what === 'sysctl' ? 'text' : what === 'irq' ? 'cpulist' : 'mask', setting: t.setting });
+        out.push({ kind: 'file', dev: t.dev, what, path, value: value.trim(), cmp: what === 'sysctl' ? sysctlCmp(sysctlKeyOf(path)) : what === 'irq' ? 'cpulist' : 'mask', setting: t.setting });
       }
     }
   }
@@ -390,6 +408,8 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
 export function planProfile(profile: Profile, params: Record<string, Scalar>, state: HostState): Plan {
   const problems: Problem[] = [];
   const origin: SettingDef[] = [];
+  const bad = cpuChoiceProblem(profile, params);
+  if (bad) throw new ProfileError([bad]);
   const wants = profileWants(profile, params, state, problems, origin);
   const required = new Map<string, SettingDef>();
   wants.forEach((w, i) => {

@@ -22,6 +22,7 @@ import path from 'node:path';
 import type { DeviceState } from './state';
 import type { Touched } from './plan';
 import type { Scalar } from './model';
+import type { IrqbalanceRecord } from './irqbalance';
 import { readRegularFile, FileReadError, describeFsError, errnoText, MiB } from '../common/files';
 
 /** What a snapshot belongs to: the network namespace and the device instance. */
@@ -65,6 +66,8 @@ export interface SnapshotEntry {
    * (set or already so). Read by the live view (src/common/applied.ts); absent in older entries.
    */
   intent?: Record<string, string>;
+  /** What the apply did to irqbalance (host-wide: in the entry of one device), undone by a rollback. */
+  irqbalance?: IrqbalanceRecord;
 }
 
 /** An entry on a device's stack and the file that holds it. */

@@ -42,6 +42,10 @@ export interface DeviceState {
   coalesceSupported?: string[];
   /** Coalesce parameters the driver refused when asked for one by one (no netlink list). */
   coalesceRefused?: string[];
+  /** The NUMA node of the device (device/numa_node; -1: not known); null: no such file. */
+  numaNode?: number | null;
+  /** The CPUs of that node (device/local_cpulist); null: no such file. */
+  localCpus?: number[] | null;
 }
 
 export interface HostState {
@@ -134,9 +138,13 @@ export function readDevice(env: Env, dev: string, nic: Nic = new Nic(dev, env.tr
 
   const idx = readOr(fs, `${sysfsNet(dev)}/ifindex`);
   const caps = env.probe?.(dev) ?? null;
+  const node = readOr(fs, `${sysfsNet(dev)}/device/numa_node`);
+  const local = readOr(fs, `${sysfsNet(dev)}/device/local_cpulist`);
+  const numaNode = node === null || !/^\s*-?\d+\s*$/.test(node) ? null : Number(node.trim());
   return {
     dev, driver, ifindex: idx === null ? null : Number(idx.trim()),
     features, ring, channels, coalesce, pause, rxQueues, txQueues, irqs, files,
+    numaNode, localCpus: local === null ? null : parseCpuList(local),
     ...(caps ? { coalesceSupported: [...caps.coalesce].sort() } : {}),
   };
 }

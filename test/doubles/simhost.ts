@@ -39,6 +39,8 @@ const DEFAULT_SYSCTL: Record<string, string> = {
 
 const IPVS_SYSCTL: Record<string, string> = {
   'net.ipv4.vs.conntrack': '1', 'net.ipv4.vs.expire_nodest_conn': '0', 'net.ipv4.vs.expire_quiescent_template': '0',
+  'net.ipv4.vs.snat_reroute': '1', 'net.ipv4.vs.backup_only': '0', 'net.ipv4.vs.amemthresh': '1024', 'net.ipv4.vs.drop_entry': '0',
+  'net.ipv4.vs.secure_tcp': '0',
 };
 
 function queuesOf(d: SimDevice): { rx: number; tx: number } {
