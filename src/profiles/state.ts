@@ -10,6 +10,7 @@ import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
 import type { Transport } from '../ethtool/transport';
 import { HostFs, FsError } from '../common/hostfs';
 import { parseCpuList, parseInterrupts, queueIrqs } from './cpus';
+import { RssState, readRss } from './rss';
 
 export type Got<T> = { ok: T } | { err: string; unsupported: boolean };
 
@@ -42,6 +43,8 @@ export interface DeviceState {
   coalesceSupported?: string[];
   /** Coalesce parameters the driver refused when asked for one by one (no netlink list). */
   coalesceRefused?: string[];
+  /** RSS: rx rings, indirection table, key, hash function and flow hashing (./rss.ts). */
+  rss?: RssState;
 }
 
 export interface HostState {
@@ -136,7 +139,7 @@ export function readDevice(env: Env, dev: string, nic: Nic = new Nic(dev, env.tr
   const caps = env.probe?.(dev) ?? null;
   return {
     dev, driver, ifindex: idx === null ? null : Number(idx.trim()),
-    features, ring, channels, coalesce, pause, rxQueues, txQueues, irqs, files,
+    features, ring, channels, coalesce, pause, rxQueues, txQueues, irqs, files, rss: readRss(nic),
     ...(caps ? { coalesceSupported: [...caps.coalesce].sort() } : {}),
   };
 }
