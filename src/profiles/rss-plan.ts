@@ -88,9 +88,9 @@ function sameTable(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-// Phases beside plan.ts's (channels 1, ring 2): a table that must be set before a channel
-// shrink, and the RSS settings after the channel change.
-const PHASE_PRE = 0.5, PHASE_RSS = 1.5, PHASE_FLOW = 1.6;
+// Phases beside plan.ts's (features 0, channels 1, ring 2, coalesce 3, pause 4, irq 5): a table
+// that must be set before a channel shrink, and the RSS settings after the NIC's own settings.
+const PHASE_PRE = 0.5, PHASE_RSS = 4.5, PHASE_FLOW = 4.6;
 
 type Ordered = { order: [number, number, number]; step: RssStep };
 
