@@ -244,3 +244,26 @@ test('a fault in the middle (SRXFH fails with EIO) rolls back the table and the 
     assert.ok(st.every(s => s.status === 'undone' || s.status === 'failed'), JSON.stringify(st));
   }
 });
+
+test('director: a fault after the table (an XPS write, planned after the channel change like the table) undoes the table, the flow hashing and the channels exactly', async () => {
+  const w = world();
+  w.d.rss!.indir = w.d.rss!.indir.map((_, i) => (i % 2) * 3);
+  w.d.rss!.configured = true;
+  const before = rssOf(w.d);
+  const files = w.fs.everything();
+  w.fs.injector = (p: string) => (p.endsWith('xps_cpus') ? 'EIO' : undefined);
+  const r = await cli(w, ['--apply', 'director', 'ekr0', '--json']);
+  assert.equal(r.code, EXIT.ROLLED_BACK, r.out);
+  const st = r.json.steps as { kind: string; status: string }[];
+  assert.deepEqual(st.filter(s => s.kind === 'rss' || s.kind === 'flow-hash').map(s => s.status), ['undone', 'undone', 'undone']);
+  assert.deepEqual(rssOf(w.d), before);
+  w.fs.injector = undefined;
+  assert.deepEqual(w.fs.everything(), files);
+  // without the fault: applied, and the table (set by the user before) is equal over the 8 channels
+  const ok = await cli(w, ['--apply', 'director', 'ekr0']);
+  assert.equal(ok.code, EXIT.OK, ok.out);
+  assert.match(ok.out, /ekr0: rss indir: queues 0,3 \(128 entries, 0 3 0 3 0 3 0 3 …\) -> equal over 8 \(128 entries\)/);
+  assert.equal((await cli(w, ['--verify', 'director', 'ekr0'])).code, EXIT.OK);
+  assert.equal((await cli(w, ['--rollback', 'ekr0'])).code, EXIT.OK);
+  assert.deepEqual(rssOf(w.d), before);
+});
