@@ -12,6 +12,7 @@ import { GROUP_KEYS } from './model';
 import { ETHTOOL_F } from '../ethtool/constants';
 import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
 import { Env, HostState, readHost } from './state';
+import { RssStep, runRssStep, isRefusal } from './rss';
 import { Plan, Step, Touched, RestoreEntry, diff, restoreWants, describeStep, pending } from './plan';
 
 export type Outcome = 'changed' | 'unchanged' | 'rolled-back' | 'rollback-failed';
@@ -91,6 +92,7 @@ export class Executor {
       case 'file':
         this.env.fs.write(s.path, s.value);
         return;
+      case 'rss': case 'flow-hash': runRssStep(this.nic(s.dev), s, false); return;
       default:
         this.setStruct(s, s.change, s.current);
     }
@@ -100,6 +102,7 @@ export class Executor {
     switch (s.kind) {
       case 'features': this.nic(s.dev).setFeatures(s.prior, s.names); return;
       case 'file': this.env.fs.write(s.path, s.prior); return;
+      case 'rss': case 'flow-hash': runRssStep(this.nic(s.dev), s, true); return;
       default: this.setStruct(s, s.prior, { ...s.current, ...s.change });
     }
   }
@@ -210,11 +213,15 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
   // Coalesce keys a driver refused one by one (found by splitting a refused request): the plans
   // read after that skip them.
   const refused = new Map<string, Set<string>>();
+  // Flow types whose hash fields the driver refused (SRXFH with EINVAL/EOPNOTSUPP): skipped then.
+  const flowRefused = new Map<string, Set<string>>();
   const read = () => {
     const st = readHost(o.env, o.devs, o.sysctlPaths, nics);
     for (const d of st.devices) {
       const r = refused.get(d.dev);
       if (r) d.coalesceRefused = [...new Set([...(d.coalesceRefused ?? []), ...r])].sort();
+      const f = flowRefused.get(d.dev);
+      if (f && d.rss) d.rss.refused = [...f].sort();
     }
     return st;
   };
@@ -245,6 +252,12 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
         } catch (e) {
           const split = s.kind === 'coalesce' && Object.keys(s.change).length > 1 && e instanceof EthtoolError && e.kind === 'unsupported'
             ? exec.splitCoalesce(s as Step & { kind: 'coalesce' }) : null;
+          if (!split && isRefusal(s, e)) {
+            const f = s as RssStep & { kind: 'flow-hash' };
+            flowRefused.set(f.dev, new Set([...(flowRefused.get(f.dev) ?? []), f.flowType]));
+            report({ ...f, ids: [], settings: [] }, 'done').refused = f.settings;
+            continue;
+          }
           if (!split) { failed = s; report(s, 'failed', message(e)); throw e; }
           const dev = split.step.dev;
           const r = refused.get(dev) ?? new Set<string>();

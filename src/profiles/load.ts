@@ -15,6 +15,7 @@ import { ifnameProblem } from '../ethtool/transport';
 import { legacyOffload, LEGACY_OFFLOADS } from '../ethtool/catalog/offloads';
 import { isKernelFeature, KERNEL_FEATURES } from '../ethtool/catalog/features';
 import { strtoint } from '../common/numbers';
+import { rssKeyKnown, rssKeyHelp, rssValue, rssParamFits, foldRss } from './rss';
 import { readRegularFile, FileReadError, MiB } from '../common/files';
 import { parseCpuChoice, isCpusetValue, CPUSET_VALUES } from './placement';
 
@@ -35,7 +36,7 @@ export class ProfileError extends Error {
   }
 }
 
-const TOP_KEYS = ['name', 'description', 'params', 'features', 'ring', 'channels', 'coalesce', 'pause', 'queues', 'sysctl'];
+const TOP_KEYS = ['name', 'description', 'params', 'features', 'ring', 'channels', 'coalesce', 'pause', 'queues', 'sysctl', 'rss'];
 const PARAM_KEYS = ['type', 'values', 'default', 'description', 'min', 'max'];
 const PARAM_TYPES: ParamType[] = ['enum', 'bool', 'int', 'string', 'ifname'];
 const ENTRY_KEYS = ['value', 'when', 'required'];
@@ -44,7 +45,7 @@ const U32_MAX = 0xffffffff;
 /** Integer parameters are JavaScript numbers: exact up to 2^53 - 1. */
 const INT_MIN = BigInt(Number.MIN_SAFE_INTEGER), INT_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
-type Kind = 'bool' | 'int' | 'int-max' | 'int-max-cpus' | 'word' | 'sysctl' | 'cpuset';
+type Kind = 'bool' | 'int' | 'int-max' | 'int-max-cpus' | 'word' | 'sysctl' | 'cpuset' | 'rss';
 
 function kindName(k: Kind): string {
   switch (k) {
@@ -55,6 +56,7 @@ function kindName(k: Kind): string {
     case 'word': return 'one of the listed words';
     case 'sysctl': return 'a number, a string or a boolean';
     case 'cpuset': return 'local, all or a CPU list such as 0-3,8';
+    case 'rss': return 'an RSS value (see docs/profiles.md)';
   }
 }
 
@@ -130,6 +132,7 @@ class Loader {
         case 'coalesce': settings.push(...this.section(pair, 'coalesce', k => fieldKind(GROUP_KEYS.coalesce, k, 'int'), Object.keys(GROUP_KEYS.coalesce))); break;
         case 'pause': settings.push(...this.section(pair, 'pause', k => fieldKind(GROUP_KEYS.pause, k, 'int'), Object.keys(GROUP_KEYS.pause))); break;
         case 'queues': settings.push(...this.section(pair, 'queues', k => k === 'cpus' ? { kind: 'cpuset' } : QUEUE_KEYS[k] ? { kind: 'word', words: QUEUE_KEYS[k].words } : null, [...Object.keys(QUEUE_KEYS), 'cpus'])); break;
+        case 'rss': settings.push(...foldRss(this.section(pair, 'rss', k => rssKeyKnown(k) ? { kind: 'rss' } : null, rssKeyHelp, ['flow-hash']), this.problems)); break;
         case 'sysctl': settings.push(...this.section(pair, 'sysctl', k => this.sysctlKey(k), 'a sysctl name such as net.ipv4.conf.{dev}.rp_filter')); break;
       }
     }
@@ -253,13 +256,17 @@ class Loader {
   private section(
     pair: Pair<Node, Node | null>, group: Group,
     spec: (key: string) => { kind: Kind; words?: string[] } | null, known: string[] | string | ((key: string) => string),
+    nested: string[] = [], prefix = '',
   ): SettingDef[] {
     const out: SettingDef[] = [];
     const m = pair.value;
     if (!isMap(m)) { this.problem(m ?? pair.key, group, 'must be a mapping of settings (KEY: VALUE)'); return out; }
     (m.items as Pair<Node, Node | null>[]).forEach((p, i) => {
-      const key = this.keyOf(p);
-      if (key === null) return;
+      const raw = this.keyOf(p);
+      if (raw === null) return;
+      const key = prefix + raw;
+      // A mapping of settings under a key (rss.flow-hash.tcp4 …).
+      if (nested.includes(key)) { out.push(...this.section(p, group, spec, known, [], key + '.')); return; }
       const where = `${group}.${key}`;
       const s = spec(key);
       if (!s) {
@@ -347,13 +354,17 @@ class Loader {
       const name = v.slice(1);
       const p = this.params.find(x => x.name === name);
       if (!p) { this.problem(node, where, `unknown parameter "${name}" (parameters: ${this.params.map(x => x.name).join(', ') || 'none'})`); return undefined; }
-      const fits = kind === 'sysctl' || (kind === 'cpuset' ? (p.type === 'string' || (p.type === 'enum' && p.values!.every(x => parseCpuChoice(x) !== null)))
+      const fits = kind === 'rss' ? rssParamFits(where.slice(4), p) : kind === 'sysctl' || (kind === 'cpuset' ? (p.type === 'string' || (p.type === 'enum' && p.values!.every(x => parseCpuChoice(x) !== null)))
         : kind === 'bool' ? p.type === 'bool' : kind === 'word' ? p.type === 'enum' && p.values!.every(x => words!.includes(x)) : p.type === 'int');
       if (!fits) { this.problem(node, where, `wrong type: parameter ${name} is ${p.type === 'enum' ? 'an enum' : 'a' + (p.type === 'int' ? 'n ' : ' ') + p.type}, expected ${kindName(kind)}`); return undefined; }
       return { kind: 'param', name };
     }
     const bad = (what: string) => { this.problem(node, where, what); return undefined; };
     switch (kind) {
+      case 'rss': {
+        const r = rssValue(where.slice(4), v);
+        return typeof r === 'string' ? bad(r) : r;
+      }
       case 'bool': {
         const b = parseBool(v);
         if (b !== undefined) return { kind: 'lit', v: b };

@@ -30,7 +30,7 @@ export type ValueSrc =
   | { kind: 'max' }
   | { kind: 'cpus' };
 
-export type Group = 'features' | 'ring' | 'channels' | 'coalesce' | 'pause' | 'queues' | 'sysctl';
+export type Group = 'features' | 'ring' | 'channels' | 'coalesce' | 'pause' | 'queues' | 'sysctl' | 'rss';
 
 export interface SettingDef {
   group: Group;
@@ -46,6 +46,8 @@ export interface SettingDef {
   /** `required: true`: a plan that would skip it (driver lacks it, value out of range …) fails
    * before any change instead. A setting whose `when` is false is not wanted, so not required. */
   required?: boolean;
+  /** rss.indir only: the queues of `indir: equal` (a number, a parameter, or `channels`). */
+  rssQueues?: ValueSrc;
   pos: Pos;
 }
 
@@ -90,5 +92,5 @@ export const QUEUE_KEYS: Record<string, { words: string[]; help: string }> = {
  * queues; a pause change renegotiates the link. */
 export const RESETS_LINK: Record<Group, boolean> = {
   features: false, ring: PARAM_GROUPS.ring.resetsLink, channels: PARAM_GROUPS.channels.resetsLink,
-  coalesce: PARAM_GROUPS.coalesce.resetsLink, pause: PARAM_GROUPS.pause.resetsLink, queues: false, sysctl: false,
+  coalesce: PARAM_GROUPS.coalesce.resetsLink, pause: PARAM_GROUPS.pause.resetsLink, queues: false, sysctl: false, rss: false,
 };

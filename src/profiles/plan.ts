@@ -15,6 +15,8 @@ import { HostState, DeviceState, Got, rpsPath, xpsPath } from './state';
 import { parseCpuList, formatCpuList, parseMask, formatMask, maskOf, spreadCpus } from './cpus';
 import { ProfileError, Problem } from './load';
 import { placements, cpuChoiceProblem, rxCpus, isCpusetValue, cpusetValue, sysctlCmp, sysctlKeyOf, Placement } from './placement';
+import { RssWant, RssStep, describeRssStep } from './rss';
+import { RssPlanner, rssWants, restoreRssWant } from './rss-plan';
 
 export type Action = 'set' | 'ok' | 'skip' | 'later';
 export type FileWhat = 'sysctl' | 'irq' | 'xps' | 'rps';
@@ -38,7 +40,8 @@ export interface Row {
 export type Step =
   | { kind: 'features'; dev: string; set: Record<string, boolean>; prior: Record<string, boolean>; names: string[]; ids: string[]; settings: string[] }
   | { kind: StructGroup; dev: string; change: Record<string, number>; prior: Record<string, number>; current: Record<string, number>; ids: string[]; settings: string[]; resetsLink: boolean }
-  | { kind: 'file'; what: FileWhat; dev: string | null; path: string; value: string; prior: string; ids: string[]; settings: string[] };
+  | { kind: 'file'; what: FileWhat; dev: string | null; path: string; value: string; prior: string; ids: string[]; settings: string[] }
+  | RssStep;
 
 export interface Plan { rows: Row[]; steps: Step[] }
 
@@ -46,7 +49,8 @@ export type Want =
   | { kind: 'feature'; dev: string; name: string; on: boolean; setting: string; why?: string }
   | { kind: 'field'; dev: string; group: StructGroup; field: string; value: number; bool: boolean; setting: string; why?: string }
   | { kind: 'file'; dev: string | null; what: FileWhat; path: string; value: string; cmp: Cmp; setting: string; why?: string }
-  | { kind: 'skip'; dev: string | null; id: string; group: Group; setting: string; target: string | null; reason: string; why?: string };
+  | { kind: 'skip'; dev: string | null; id: string; group: Group; setting: string; target: string | null; reason: string; why?: string }
+  | RssWant;
 
 // ---- values ---------------------------------------------------------------------------------
 
@@ -234,7 +238,7 @@ export function profileWants(profile: Profile, params: Record<string, Scalar>, s
         out.push({ kind: 'skip', dev: d.dev, id: `${s.group}:${s.key}`, group: s.group, setting: s.group === 'queues' ? s.key : `${s.group === 'features' ? 'feature' : s.group} ${s.key}`, target: display(v), reason: `only when ${s.whenText}`, why: s.why });
         continue;
       }
-      out.push(...deviceWants(s, v, d, place.get(d.dev)!));
+      out.push(...(s.group === 'rss' ? rssWants(s, v, d, params) : deviceWants(s, v, d, place.get(d.dev)!)));
     }
   }
   if (origin) while (origin.length < out.length) origin.push(profile.settings[profile.settings.length - 1]);
@@ -267,6 +271,8 @@ export function restoreWants(entries: readonly RestoreEntry[], state: HostState)
         if (!('ok' in g) || typeof g.ok[key] !== 'number') { out.push(skip('not in the snapshot')); continue; }
         const spec = Object.values(GROUP_KEYS[kind]).find(x => x.field === key);
         out.push({ kind: 'field', dev: d.dev, group: kind, field: key, value: g.ok[key], bool: spec?.kind === 'bool', setting: t.setting });
+      } else if (kind === 'rss') {
+        out.push(restoreRssWant(snap.device, d.dev, key, t.setting));
       } else if (kind === 'file') {
         const path = key;
         const what = fileWhat(path);
@@ -322,6 +328,7 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
     const ch = d.channels;
     if ('ok' in ch && (ch.ok as unknown as Record<string, number>)[w.field] !== w.value) channelChange.add(w.dev);
   }
+  const rss = new RssPlanner(state, wants, channelChange);
 
   for (const w of wants) {
     seq++;
@@ -329,6 +336,7 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
       rows.push({ dev: w.dev, id: w.id, group: w.group, setting: w.setting, current: null, target: w.target, action: 'skip', reason: w.reason, why: w.why });
       continue;
     }
+    if (w.kind === 'rss') { rows.push(rss.row(w, seq, devIndex(w.dev))); continue; }
     const d = w.dev === null ? undefined : state.devices.find(x => x.dev === w.dev);
     if (w.kind === 'feature') {
       const info = d && 'ok' in d.features ? d.features.ok : undefined;
@@ -400,6 +408,7 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
       step: { kind: 'file', what: w.what, dev: w.dev, path: w.path, value: w.value, prior: cur!.trim(), ids: [id], settings: [w.setting] },
     });
   }
+  steps.push(...rss.steps());
   steps.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);
   return { rows, steps: steps.map(s => s.step) };
 }
@@ -441,6 +450,7 @@ export function describeStep(s: Step): string {
   switch (s.kind) {
     case 'features': return `${s.dev}: features ${Object.entries(s.set).map(([n, on]) => `${n} ${onOff(on)}`).join(', ')}`;
     case 'file': return `${s.dev ?? 'host'}: ${s.settings[0]} = ${s.value}`;
+    case 'rss': case 'flow-hash': return describeRssStep(s);
     default: return `${s.dev}: ${s.kind} ${Object.entries(s.change).map(([f, v]) => `${f}=${v}`).join(' ')}`;
   }
 }

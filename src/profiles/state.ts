@@ -10,6 +10,7 @@ import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
 import type { Transport } from '../ethtool/transport';
 import { HostFs, FsError } from '../common/hostfs';
 import { parseCpuList, parseInterrupts, queueIrqs } from './cpus';
+import { RssState, readRss } from './rss';
 
 export type Got<T> = { ok: T } | { err: string; unsupported: boolean };
 
@@ -46,6 +47,8 @@ export interface DeviceState {
   numaNode?: number | null;
   /** The CPUs of that node (device/local_cpulist); null: no such file. */
   localCpus?: number[] | null;
+  /** RSS: rx rings, indirection table, key, hash function and flow hashing (./rss.ts). */
+  rss?: RssState;
 }
 
 export interface HostState {
@@ -143,7 +146,7 @@ export function readDevice(env: Env, dev: string, nic: Nic = new Nic(dev, env.tr
   const numaNode = node === null || !/^\s*-?\d+\s*$/.test(node) ? null : Number(node.trim());
   return {
     dev, driver, ifindex: idx === null ? null : Number(idx.trim()),
-    features, ring, channels, coalesce, pause, rxQueues, txQueues, irqs, files,
+    features, ring, channels, coalesce, pause, rxQueues, txQueues, irqs, files, rss: readRss(nic),
     numaNode, localCpus: local === null ? null : parseCpuList(local),
     ...(caps ? { coalesceSupported: [...caps.coalesce].sort() } : {}),
   };

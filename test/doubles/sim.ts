@@ -52,6 +52,8 @@ export interface SimRss {
   hfuncNames: string[];
   /** Only the old table calls (no GRSSH/SRSSH), as some drivers have. */
   indirOnly?: boolean;
+  /** A table was set (not the default): a channel change keeps it, and may not shrink below it. */
+  configured?: boolean;
   /** Extra contexts by number (none: contexts not supported). */
   contexts?: Map<number, { indir: number[]; key: Uint8Array; hfunc: number }>;
   maxContexts?: number;
@@ -189,6 +191,14 @@ export class SimTransport implements Transport {
         const r = decode(S.ethtool_channels, buf) as Dict;
         if (r.rx_count > c.max_rx || r.tx_count > c.max_tx || r.other_count > c.max_other ||
           r.combined_count > c.max_combined || r.combined_count + Math.min(r.rx_count, r.tx_count) === 0) return -E.EINVAL;
+        // As the kernel's ethtool core and drivers do: an RSS table set by the user must still
+        // fit (else EINVAL); a default one is spread again over the new rx queues.
+        const rs = d.rss, rx = r.combined_count + r.rx_count;
+        if (rs && rx !== rs.rings) {
+          if (rs.configured && Math.max(...rs.indir) >= rx) return -E.EINVAL;
+          rs.rings = rx;
+          if (!rs.configured) rs.indir = rs.indir.map((_, i) => i % rx);
+        }
         Object.assign(c, { rx_count: r.rx_count, tx_count: r.tx_count, other_count: r.other_count, combined_count: r.combined_count });
         return 0;
       }
@@ -363,6 +373,7 @@ export class SimTransport implements Transport {
         if (!c) return -E.ENOENT;
         if (indir) c.indir = indir;
         else if (ui === 0) c.indir = c.indir.map((_, i) => i % r.rings);
+        if (ctx === 0 && ui !== ETH_RXFH_INDIR_NO_CHANGE) r.configured = ui !== 0;
         if (key) c.key = key;
         if (hf) c.hfunc = hf;
         return 0;
@@ -379,11 +390,12 @@ export class SimTransport implements Transport {
       case ETHTOOL.SRXFHINDIR: {
         if (!r) return -E.EOPNOTSUPP;
         const us = v.getUint32(4, true);
-        if (us === 0) { r.indir = r.indir.map((_, i) => i % r.rings); return 0; }
+        if (us === 0) { r.indir = r.indir.map((_, i) => i % r.rings); r.configured = false; return 0; }
         if (us !== r.indir.length) return -E.EINVAL;
         const t = Array.from({ length: us }, (_, i) => v.getUint32(8 + 4 * i, true));
         if (t.some(q => q >= r.rings)) return -E.EINVAL;
         r.indir = t;
+        r.configured = true;
         return 0;
       }
       case ETHTOOL.GRXFH: case ETHTOOL.SRXFH: {
