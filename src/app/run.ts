@@ -8,7 +8,7 @@
  */
 import type { Transport } from '../ethtool/transport';
 import { openTransport } from '../ethtool/transport';
-import { FrontEndIo, FrontEndMain, Sink, fdSink, isTerminal } from '../common/io';
+import { FrontEndIo, FrontEndMain, Sink, bytesReader, fdReader, fdSink, isTerminal } from '../common/io';
 import type { HostFs } from '../common/hostfs';
 import { strtoint } from '../common/numbers';
 import { Out } from '../cli/out';
@@ -36,6 +36,8 @@ export interface RunOptions {
    * device is never paired with the machine's netlink): then none, so commands take the ioctl.
    */
   netlink?: NetlinkOpener;
+  /** Standard input: bytes given in advance. Default: the process's fd 0, unless `stdout` is given (then none). */
+  stdin?: Uint8Array;
 }
 
 /** The front ends other than the ethtool command line, by their first argument; each loaded only when it runs. */
@@ -108,7 +110,8 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
       return await main([...argv], io);
     }
     const netlink = opts.netlink ?? (opts.transport ? () => null : openNetlink);
-    return out.finish(await runEthtool(argv, i, { out, json, includeStats, debug, transport: getTransport, netlink }));
+    const stdin = opts.stdin ? bytesReader(opts.stdin) : opts.stdout ? bytesReader(new Uint8Array(0)) : fdReader(0);
+    return out.finish(await runEthtool(argv, i, { out, json, includeStats, debug, transport: getTransport, netlink, stdin }));
   } catch (e) {
     if (e instanceof ControlSocketError) {
       out.perror('Cannot get control socket', e.errno);

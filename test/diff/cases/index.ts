@@ -6,6 +6,7 @@ import { PAUSE, COALESCE, RING, CHANNELS } from './params';
 import { FEATURES } from './features';
 import { DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE, MODULE_EEPROM } from './misc';
 import { PRIVFLAGS, TSINFO, EEE, RESET, TUNABLE } from './privts';
+import { REST13 } from './rest13';
 
 export const SUITES: Readonly<Record<string, readonly Table[]>> = {
   'diff-global': [GLOBAL, NETLINK_ONLY, HELP],
@@ -14,4 +15,5 @@ export const SUITES: Readonly<Record<string, readonly Table[]>> = {
   'diff-features': [FEATURES],
   'diff-misc': [DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE, MODULE_EEPROM],
   'diff-privts': [PRIVFLAGS, TSINFO, EEE, RESET, TUNABLE],
+  'diff-rest13': REST13,
 };
