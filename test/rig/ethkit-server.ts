@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     if (!line) continue;
     const { argv, stdin } = JSON.parse(line) as { argv: string[]; stdin?: string };
     const out: Buffer[] = [], err: Buffer[] = [];
-    const sink = (into: Buffer[]) => ({ write: (c: string | Uint8Array) => { into.push(Buffer.from(c)); } });
+    // As the client's spawned tools have them: node's 'pipe' stdio is a socketpair, open read-write.
+    const sink = (into: Buffer[]) => ({ readable: true, write: (c: string | Uint8Array) => { into.push(Buffer.from(c)); } });
     let code: number;
     try {
       code = await run(argv, { stdout: sink(out), stderr: sink(err), stdin: stdin === undefined ? undefined : Buffer.from(stdin, 'base64') });
