@@ -36,6 +36,14 @@ int main(void)
 	F(ethtool_eeprom, cmd); F(ethtool_eeprom, magic); F(ethtool_eeprom, offset); F(ethtool_eeprom, len);
 	F(ethtool_eeprom, data);
 
+	S(ethtool_dump);
+	F(ethtool_dump, cmd); F(ethtool_dump, version); F(ethtool_dump, flag); F(ethtool_dump, len); F(ethtool_dump, data);
+	S(ethtool_flash);
+	F(ethtool_flash, cmd); F(ethtool_flash, region); F(ethtool_flash, data);
+	S(ethtool_per_queue_op);
+	F(ethtool_per_queue_op, cmd); F(ethtool_per_queue_op, sub_command); F(ethtool_per_queue_op, queue_mask);
+	F(ethtool_per_queue_op, data);
+
 	S(ethtool_modinfo);
 	F(ethtool_modinfo, cmd); F(ethtool_modinfo, type); F(ethtool_modinfo, eeprom_len); F(ethtool_modinfo, reserved);
 

@@ -65,7 +65,7 @@ test('device-name and mode refusals: one line, exit 1', async () => {
     [['--show-module', '*'], 'netlink interface initialization failed, subcommand not supported by ioctl\n'],
     [['--monitor'], 'Netlink interface initialization failed, option --monitor not supported.\n'],
     [['-s', 'sim0', 'master-slave', 'forced-master'], "ethtool: parameter 'master-slave' can be used only with netlink\n"],
-    [['-E', 'sim0'], "ethkit: -E is not implemented (ethtool 6.1 has it; ethkit does not yet)\n"],
+    [['-E', 'sim0', 'length', '2', 'value', '1'], 'value requires length 1\n'],
   ];
   for (const [argv, err] of cases) {
     const r = await ethkit(argv, t);

@@ -105,7 +105,7 @@ test('errors: one JSON line {"error", "exit"} on stderr, same exit code, empty s
     [['-C', 'sim0'], 80, 'no coalesce parameters changed, aborting'],
     [['-i', 'nosuch0'], 71, 'Cannot get driver information: No such device'],
     [['-i', 'abcdefghijklmnop'], 1, 'ethtool netlink support for subcommand missing, device name longer than 15 not supported'],
-    [['-E', 'sim0'], 1, '-E is not implemented by ethkit'],
+    [['-E', 'sim0', 'length', '2', 'value', '1'], 1, 'value requires length 1'],
     [[], 1, 'bad command line argument(s)'],
   ];
   for (const [argv, code, msg] of cases) {

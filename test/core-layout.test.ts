@@ -81,6 +81,8 @@ for (const L of ALL_LAYOUTS) {
 /** Every table of src/ethtool/constants.ts with the C spelling of its members. */
 const CONSTANT_TABLES: [Record<string, number>, (member: string) => string][] = [
   [C.ETHTOOL, m => `ETHTOOL_${m}`], [C.ETH_SS, m => `ETH_SS_${m}`], [C.ETH_TEST_FL, m => `ETH_TEST_FL_${m}`],
+  [{ ETH_FW_DUMP_DISABLE: C.ETH_FW_DUMP_DISABLE, ETHTOOL_FLASH_ALL_REGIONS: C.ETHTOOL_FLASH_ALL_REGIONS, ETHTOOL_FLASH_MAX_FILENAME: C.ETHTOOL_FLASH_MAX_FILENAME, MAX_NUM_QUEUE: C.MAX_NUM_QUEUE }, m => m],
+  [C.TUNABLE_TYPE, m => `ETHTOOL_TUNABLE_${m}`], [C.PHY_TUNABLE, m => `ETHTOOL_PHY_${m}`], [C.PHY_TUNABLE_VALUE, m => m],
   [C.ETH_FLAG, m => `ETH_FLAG_${m}`], [C.ETHTOOL_F, m => `ETHTOOL_F_${m}`], [C.WAKE, m => `WAKE_${m}`],
   [C.DUPLEX, m => `DUPLEX_${m}`], [C.PORT, m => `PORT_${m}`], [C.XCVR, m => `XCVR_${m}`],
   [C.AUTONEG, m => `AUTONEG_${m}`], [C.ETH_TP_MDI, m => (m === 'MDI' ? 'ETH_TP_MDI' : `ETH_TP_MDI_${m}`)],

@@ -8,7 +8,7 @@
  */
 import type { Transport } from '../ethtool/transport';
 import { openTransport } from '../ethtool/transport';
-import { FrontEndIo, FrontEndMain, Sink, fdSink, isTerminal } from '../common/io';
+import { FrontEndIo, FrontEndMain, Sink, bytesReader, fdReader, fdSink, isTerminal } from '../common/io';
 import type { HostFs } from '../common/hostfs';
 import { strtoint } from '../common/numbers';
 import { Out } from '../cli/out';
@@ -45,6 +45,8 @@ export interface RunOptions {
    * the front ends may use the rest of the machine too (netlink capability probes).
    */
   machine?: boolean;
+  /** Standard input: bytes given in advance. Default: the process's fd 0, unless `stdout` is given (then none). */
+  stdinBytes?: Uint8Array;
 }
 
 /** The front ends other than the ethtool command line, by their first argument; each loaded only when it runs. */
@@ -143,7 +145,9 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
       return await main([...argv], io);
     }
     const netlink = opts.netlink ?? (opts.transport ? () => null : openNetlink);
-    return out.finish(await runEthtool(argv, i, { out, json, includeStats, debug, transport: getTransport, netlink, releaseNetlink: opts.releaseNetlink }));
+    const given = opts.stdinBytes;
+    const stdin = given ? bytesReader(given) : opts.stdout ? bytesReader(new Uint8Array(0)) : fdReader(0);
+    return out.finish(await runEthtool(argv, i, { out, json, includeStats, debug, transport: getTransport, netlink, releaseNetlink: opts.releaseNetlink, stdin }));
   } catch (e) {
     if (e instanceof ControlSocketError) {
       out.perror('Cannot get control socket', e.errno);

@@ -23,7 +23,16 @@ export interface Ctx {
   readonly dev: Dev;
   /** The command table (for -h). */
   readonly options: readonly CommandInfo[];
+  /** Standard input (-E without a value reads the bytes to write there). */
+  readonly stdin?: StdinReader;
 }
+
+/**
+ * Reads at most `max` bytes of standard input, blocking until it has them or input ends (as
+ * stdio's fread does); `keep` false: count them without keeping them. Fewer than `max`: input
+ * ended (or cannot be read).
+ */
+export type StdinReader = (max: number, keep?: boolean) => { data: Uint8Array; n: number };
 
 /** What -h says of a command. */
 export interface CommandInfo {

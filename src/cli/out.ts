@@ -7,7 +7,7 @@
  * every diagnostic becomes one line of JSON on stderr — {"warning": "..."} for the
  * non-fatal ones and {"error": "...", "exit": N} for the one that decided a non-zero exit.
  */
-import { strerror } from '../ethtool/errno';
+import { ERRNO, strerror } from '../ethtool/errno';
 import type { Sink } from '../common/io';
 import { JsonValue, writeJson } from './json';
 
@@ -21,6 +21,8 @@ export class Out {
   private doc: JsonValue[] = [];
   private errorNote: string | null = null;
   private detached = false;
+  /** Something went to stderr through stdio itself (which fixes its orientation; see perror). */
+  private stderrOriented = false;
   /** The document is written even when empty and the command failed (ethtool's own JSON commands). */
   private always = false;
 
@@ -50,6 +52,7 @@ export class Out {
 
   /** A diagnostic for stderr: written at once in text mode, collected in JSON mode. */
   err(s: string): void {
+    this.stderrOriented = true;
     if (this.json) this.notes.push(s.trim().replace(/\s*\n\s*/g, ' '));
     else this.stderr.write(s);
   }
@@ -59,13 +62,24 @@ export class Out {
    * stderr in text mode; in JSON mode `message` becomes the {"error": ...} line.
    */
   error(message: string, text?: string): void {
+    this.stderrOriented = true;
     if (this.json) this.errorNote = message;
     else this.stderr.write(text ?? message + '\n');
   }
 
-  /** perror(3): "what: strerror(errno)". */
-  perror(what: string, errno: number): void {
+  /**
+   * perror(3): "what: strerror(errno)". Returns the errno perror leaves behind, which ethtool
+   * prints when it calls perror twice: glibc's perror, while nothing has been written to stderr
+   * yet, first tries fdopen(dup(2), "w+"), which fails with EINVAL on a write-only stderr (a
+   * pipe) and then writes to stderr itself; on a read-write one (a terminal) errno is kept.
+   */
+  perror(what: string, errno: number): number {
+    const viaFdopen = !this.stderrOriented && this.stderr.readable === true;
+    const after = this.stderrOriented || viaFdopen ? errno : ERRNO.EINVAL;
+    const oriented = this.stderrOriented || !viaFdopen;
     this.err(`${what}: ${strerror(errno)}\n`);
+    this.stderrOriented = oriented;
+    return after;
   }
 
   /**

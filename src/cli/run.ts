@@ -9,7 +9,7 @@ import type { EthtoolNetlink, OpenOptions } from '../ethtool/netlink/client';
 import type { Out } from './out';
 import { OPTIONS, OptionRow, findOption } from './options';
 import { Dev } from './dev';
-import { badArgs, Ctx, ALTIFNAMSIZ, NL_FALLBACK, NlState, WILDCARD } from './ctx';
+import { badArgs, Ctx, ALTIFNAMSIZ, NL_FALLBACK, NlState, StdinReader, WILDCARD } from './ctx';
 import type { DebugTrace } from './nl/debug';
 
 /** IFNAMSIZ: the ioctl takes device names of up to 15 bytes. */
@@ -42,6 +42,8 @@ export interface EthtoolIo {
    * many commands (--batch) keeps it open.
    */
   releaseNetlink?: (nl: EthtoolNetlink) => void;
+  /** Standard input; default: none (as if closed). */
+  stdin?: StdinReader;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function runEthtool(argv: readonly string[], i: number, io: Ethtool
     devname = argv[i++];
   }
   const args = argv.slice(i);
-  const ctx: Ctx = { opt, devname, args, out, json, includeStats: io.includeStats ?? false, dev: new Dev(devname, io.transport), options: OPTIONS };
+  const ctx: Ctx = { opt, devname, args, out, json, includeStats: io.includeStats ?? false, dev: new Dev(devname, io.transport), options: OPTIONS, stdin: io.stdin };
 
   // netlink_run_handler: netlink if the command has it and the kernel does, else the reason why not.
   if (!row.noDevice) {

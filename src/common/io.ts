@@ -9,6 +9,11 @@ import type { HostFs } from './hostfs';
 /** Where bytes go: process fds in the binary, collectors in tests. */
 export interface Sink {
   write(chunk: string | Uint8Array): void;
+  /**
+   * The descriptor behind it is open for reading too (O_RDWR, as a terminal usually is). stdio
+   * behaves differently then (see Out.perror); absent or false: write-only, as a pipe.
+   */
+  readonly readable?: boolean;
 }
 
 export interface FrontEndIo {
@@ -38,7 +43,9 @@ export type FrontEndMain = (argv: string[], io?: FrontEndIo) => Promise<number>;
 export function fdSink(fd: number): Sink {
   // Loaded here, not at the top: tests that pass their own sinks never need it.
   const fs = require('node:fs') as typeof import('node:fs');
+  let readable: boolean | undefined;
   return {
+    get readable(): boolean { return (readable ??= openForReading(fd)); },
     write(chunk: string | Uint8Array): void {
       let b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       while (b.length > 0) {
@@ -56,6 +63,17 @@ export function fdSink(fd: number): Sink {
   };
 }
 
+/** Whether `fd` was opened O_RDWR (its access mode, from /proc/self/fdinfo). */
+function openForReading(fd: number): boolean {
+  try {
+    const info = (require('node:fs') as typeof import('node:fs')).readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+    const m = /^flags:\s*([0-7]+)/m.exec(info);
+    return m !== null && (parseInt(m[1], 8) & 3) === 2;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * isatty(fd) without loading node:tty (which pulls in net and streams, ~2 ms): a character
  * device with a terminal major number (4 tty, 5 console/ptmx, 136-143 pts).
@@ -69,4 +87,42 @@ export function isTerminal(fd: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Reads at most `max` bytes from `fd`, blocking until it has them or input ends, in chunks (an
+ * endless input such as /dev/zero is read only as far as asked); `keep` false counts the bytes
+ * without keeping them. A descriptor that cannot be read (closed) gives nothing.
+ */
+export function fdReader(fd: number): (max: number, keep?: boolean) => { data: Uint8Array; n: number } {
+  return (max, keep = true) => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const chunks: Buffer[] = [];
+    const chunk = Buffer.alloc(Math.min(Math.max(max, 1), 1 << 16));
+    let n = 0;
+    while (n < max) {
+      let got: number;
+      try {
+        got = fs.readSync(fd, chunk, 0, Math.min(chunk.length, max - n), null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        break;
+      }
+      if (got <= 0) break;
+      if (keep) chunks.push(Buffer.from(chunk.subarray(0, got)));
+      n += got;
+    }
+    return { data: keep ? Buffer.concat(chunks) : new Uint8Array(0), n };
+  };
+}
+
+/** A reader over bytes given in advance (tests, the rig's in-process runs). */
+export function bytesReader(bytes: Uint8Array): (max: number, keep?: boolean) => { data: Uint8Array; n: number } {
+  let at = 0;
+  return (max, keep = true) => {
+    const n = Math.min(max, bytes.length - at);
+    const data = keep ? bytes.slice(at, at + n) : new Uint8Array(0);
+    at += n;
+    return { data, n };
+  };
 }

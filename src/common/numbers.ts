@@ -79,3 +79,28 @@ export function parseUnsigned(s: string, max: number): number | null {
 export function parseOnOff(s: string): boolean | null {
   return s === 'on' ? true : s === 'off' ? false : null;
 }
+
+const LONG_MAX = (1n << 63n) - 1n;
+
+/**
+ * strtol(s, NULL, base 0): the longest number at the start of `s` (0 when there is none), as
+ * a C long — an overflow saturates at LONG_MIN / LONG_MAX. For callers that do not check the
+ * end pointer (ethtool's -f region).
+ */
+export function strtolPrefix(s: string): bigint {
+  let i = 0;
+  while (i < s.length && SPACE.has(s[i])) i++;
+  let neg = false;
+  if (s[i] === '+' || s[i] === '-') { neg = s[i] === '-'; i++; }
+  let b = 10;
+  if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && hexDigit(s[i + 2]) >= 0) { i += 2; b = 16; }
+  else if (s[i] === '0') b = 8;
+  let v = 0n;
+  for (; i < s.length; i++) {
+    const d = hexDigit(s[i]);
+    if (d < 0 || d >= b) break;
+    if (v <= LONG_MAX + 1n) v = v * BigInt(b) + BigInt(d);
+  }
+  if (neg) return v > LONG_MAX + 1n ? -(LONG_MAX + 1n) : -v;
+  return v > LONG_MAX ? LONG_MAX : v;
+}

@@ -7,13 +7,15 @@ import { Transport, ifnameProblem, Port, portOf } from '../ethtool/transport';
 import * as ops from '../ethtool/ops';
 import { StructLayout } from '../ethtool/layout';
 import * as S from '../ethtool/structs';
-import { ETHTOOL, ETH_SS, ETH_TEST_FL } from '../ethtool/constants';
+import { ETHTOOL, ETH_SS, ETH_TEST_FL, MAX_NUM_QUEUE, PHY_TUNABLE, TUNABLE_TYPE } from '../ethtool/constants';
 import { LEGACY_OFFLOADS } from '../ethtool/catalog/offloads';
 import { ERRNO } from '../ethtool/errno';
 import { EthtoolError, UsageError } from './errors';
 import * as rss from '../ethtool/rss';
 import { ETH_RXFH_CONTEXT_ALLOC, RX_CLS_LOC } from '../ethtool/constants';
 import { RssConfig, RssChange, FlowHash, RuleSpec, DecodedRule, buildRule, flowHashWord, hashFlowType } from './rss';
+import * as fw from '../ethtool/firmware';
+import * as pq from '../ethtool/perqueue';
 import type {
   DriverInfo, Ring, RingChange, Channels, ChannelsChange, Pause, Coalesce, LinkSettings,
   LinkSettingsChange, WolInfo, FeatureState, LegacyOffloadName, SelfTestMode, SelfTestResult, FecParam,
@@ -31,6 +33,8 @@ const WHAT: Partial<Record<Cmd, string>> = {
   GCOALESCE: 'get coalesce settings', SCOALESCE: 'set coalesce settings', GRINGPARAM: 'get ring parameters',
   SRINGPARAM: 'set ring parameters', GPAUSEPARAM: 'get pause parameters', SPAUSEPARAM: 'set pause parameters',
   TEST: 'self-test', GSTRINGS: 'get strings', PHYS_ID: 'identify (LED blink)', GSTATS: 'get statistics',
+  GET_DUMP_FLAG: 'get firmware dump flag', GET_DUMP_DATA: 'get firmware dump data', SET_DUMP: 'set firmware dump flag',
+  FLASHDEV: 'flash firmware', SEEPROM: 'write EEPROM', PERQUEUE: 'per-queue request',
   GPERMADDR: 'get permanent address', GSSET_INFO: 'get string set info', GFEATURES: 'get features',
   SFEATURES: 'set features', GCHANNELS: 'get channels', SCHANNELS: 'set channels',
   GPFLAGS: 'get private flags', SPFLAGS: 'set private flags', GET_TS_INFO: 'get time stamping info',
@@ -532,6 +536,69 @@ export class Nic {
     if (offset + len > info.eeprom_len) throw new UsageError(`${this.name}: offset & length out of bounds (module EEPROM is ${info.eeprom_len} bytes)`);
     const r = this.must('GMODULEEEPROM', ops.getModuleEeprom(this.port, offset, len));
     return { type: info.type, offset: r.offset, data: r.data };
+  }
+
+  // ---- firmware dump, flashing, EEPROM writes, per-queue coalescing -------------------------
+
+  /** The firmware dump's level, version and length (GET_DUMP_FLAG). */
+  dumpFlag(): fw.DumpFlag { return this.must('GET_DUMP_FLAG', fw.getDumpFlag(this.port)); }
+
+  /** The firmware dump itself (GET_DUMP_FLAG for its length, then GET_DUMP_DATA). */
+  dumpData(): fw.DumpFlag & { data: Uint8Array } {
+    return this.must('GET_DUMP_DATA', fw.getDumpData(this.port, this.dumpFlag().len));
+  }
+
+  /** Set the firmware dump level (driver-defined; 0 is ETH_FW_DUMP_DISABLE). */
+  setDumpFlag(flag: number): void { this.done('SET_DUMP', fw.setDump(this.port, flag >>> 0)); }
+
+  /** Flash `file` (found by the kernel's firmware loader, relative to /lib/firmware) to `region` (default: all). */
+  flash(file: string, region: number | null = null): void {
+    if (Buffer.byteLength(file) > fw.FLASH_NAME_MAX) throw new UsageError(`${this.name}: flash file name longer than ${fw.FLASH_NAME_MAX} bytes`);
+    if (region !== null && (!Number.isInteger(region) || region < 0 || region > 0x7fffffff)) throw new UsageError(`${this.name}: flash region must be 0..2147483647`);
+    this.done('FLASHDEV', fw.flash(this.port, file, region));
+  }
+
+  /** Write `data` at `offset` of the device EEPROM; `magic` as the driver wants it (see eeprom().magic). */
+  setEeprom(offset: number, data: Uint8Array, magic: number): void {
+    const total = this.driverInfo().eedump_len;
+    if (data.length === 0 || offset + data.length > total) throw new UsageError(`${this.name}: offset & length out of bounds (EEPROM is ${total} bytes)`);
+    this.done('SEEPROM', fw.setEeprom(this.port, magic, offset, data));
+  }
+
+  /** Each queue's coalescing (PERQUEUE GCOALESCE), by queue number; default: every queue of the channel counts. */
+  queueCoalesce(queues?: readonly number[]): Map<number, Coalesce> {
+    const list = queues ?? this.allQueues();
+    const mask = pq.queueMask(list);
+    const qs = pq.maskQueues(mask);
+    const got = this.must('PERQUEUE', pq.getPerQueueCoalesce(this.port, mask, qs.length));
+    return new Map(qs.map((q, i) => [q, got[i]]));
+  }
+
+  /** Change the coalescing of the given queues (PERQUEUE SCOALESCE): each queue's current values with `change` written in. */
+  setQueueCoalesce(queues: readonly number[], change: Partial<Coalesce>): void {
+    const cur = this.queueCoalesce(queues);
+    const mask = pq.queueMask(cur.keys());
+    this.done('PERQUEUE', pq.setPerQueueCoalesce(this.port, mask, [...cur.values()].map(c => ({ ...c, ...change }))));
+  }
+
+  /** The queues ethtool's -Q addresses without a mask: max(rx, tx) + combined. */
+  private allQueues(): number[] {
+    const ch = this.channels();
+    const n = Math.min(Math.max(ch.rx_count, ch.tx_count) + ch.combined_count, MAX_NUM_QUEUE);
+    return Array.from({ length: n }, (_, q) => q);
+  }
+
+  /** A PHY tunable (ETHTOOL_PHY_DOWNSHIFT …): its raw value (PHY_GTUNABLE). */
+  phyTunable(id: number): number {
+    const [type, len] = id === PHY_TUNABLE.EDPD ? [TUNABLE_TYPE.U16, 2] : [TUNABLE_TYPE.U8, 1];
+    return Number(this.tunable(id, type, len, true) ?? 0n);
+  }
+
+  /** Set a PHY tunable's raw value (PHY_STUNABLE; the DOWNSHIFT_DEV_* / ETHTOOL_PHY_* special values apply). */
+  setPhyTunable(id: number, value: number): void {
+    const [type, len, max] = id === PHY_TUNABLE.EDPD ? [TUNABLE_TYPE.U16, 2, 0xffff] : [TUNABLE_TYPE.U8, 1, 0xff];
+    if (!Number.isInteger(value) || value < 0 || value > max) throw new UsageError(`${this.name}: PHY tunable ${id} takes 0..${max}`);
+    this.setTunable(id, type, len, BigInt(value), true);
   }
 }
 

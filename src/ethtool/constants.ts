@@ -21,6 +21,23 @@ export const ETHTOOL = {
 
 export type EthtoolCmdName = keyof typeof ETHTOOL;
 
+/** Firmware dumps, flashing and per-queue requests (struct ethtool_dump, ethtool_flash, ethtool_per_queue_op). */
+export const ETH_FW_DUMP_DISABLE = 0;
+export const ETHTOOL_FLASH_ALL_REGIONS = 0;
+export const ETHTOOL_FLASH_MAX_FILENAME = 128;
+export const MAX_NUM_QUEUE = 4096;
+
+/** enum tunable_type_id, by name without ETHTOOL_TUNABLE_ (the types PHY tunables use). */
+export const TUNABLE_TYPE = { U8: 1, U16: 2, U32: 3 } as const;
+/** enum phy_tunable_id, by name without ETHTOOL_PHY_. */
+export const PHY_TUNABLE = { DOWNSHIFT: 1, FAST_LINK_DOWN: 2, EDPD: 3 } as const;
+/** The PHY tunables' special values (DOWNSHIFT_DEV_*, ETHTOOL_PHY_FAST_LINK_DOWN_*, ETHTOOL_PHY_EDPD_*). */
+export const PHY_TUNABLE_VALUE = {
+  DOWNSHIFT_DEV_DEFAULT_COUNT: 0xff, DOWNSHIFT_DEV_DISABLE: 0,
+  ETHTOOL_PHY_FAST_LINK_DOWN_ON: 0, ETHTOOL_PHY_FAST_LINK_DOWN_OFF: 0xff,
+  ETHTOOL_PHY_EDPD_DFLT_TX_MSECS: 0xffff, ETHTOOL_PHY_EDPD_NO_TX: 0xfffe, ETHTOOL_PHY_EDPD_DISABLE: 0,
+} as const;
+
 /** enum ethtool_stringset */
 export const ETH_SS = {
   TEST: 0, STATS: 1, PRIV_FLAGS: 2, NTUPLE_FILTERS: 3, FEATURES: 4, RSS_HASH_FUNCS: 5,

@@ -33,6 +33,21 @@ export const ethtool_eeprom = defineStruct('ethtool_eeprom', [
   ['cmd', 'u32'], ['magic', 'u32'], ['offset', 'u32'], ['len', 'u32'], ['data', 'u8[]'],
 ]);
 
+/** ETHTOOL_GET_DUMP_FLAG / GET_DUMP_DATA / SET_DUMP: the dump's header, then `len` data bytes. */
+export const ethtool_dump = defineStruct('ethtool_dump', [
+  ['cmd', 'u32'], ['version', 'u32'], ['flag', 'u32'], ['len', 'u32'], ['data', 'u8[]'],
+]);
+
+/** ETHTOOL_FLASHDEV: the region and a file name the kernel loads (relative to the firmware directory). */
+export const ethtool_flash = defineStruct('ethtool_flash', [
+  ['cmd', 'u32'], ['region', 'u32'], ['data', 'char[128]'],
+]);
+
+/** ETHTOOL_PERQUEUE: the sub-command, a MAX_NUM_QUEUE-bit queue mask, then one sub-command struct per queue in the mask. */
+export const ethtool_per_queue_op = defineStruct('ethtool_per_queue_op', [
+  ['cmd', 'u32'], ['sub_command', 'u32'], ['queue_mask', 'u32[128]'], ['data', 'u8[]'],
+]);
+
 export const ethtool_modinfo = defineStruct('ethtool_modinfo', [
   ['cmd', 'u32'], ['type', 'u32'], ['eeprom_len', 'u32'], ['reserved', 'u32[8]'],
 ]);
@@ -191,7 +206,7 @@ export const RXNFC_LAYOUTS = [
 
 /** Every layout, for the native probe comparison. */
 export const ALL_LAYOUTS = [
-  ethtool_cmd, ethtool_drvinfo, ethtool_wolinfo, ethtool_value, ethtool_regs, ethtool_eeprom,
+  ethtool_cmd, ethtool_drvinfo, ethtool_wolinfo, ethtool_value, ethtool_regs, ethtool_eeprom, ethtool_dump, ethtool_flash, ethtool_per_queue_op,
   ethtool_coalesce, ethtool_ringparam, ethtool_channels, ethtool_pauseparam, ethtool_gstrings,
   ethtool_sset_info, ethtool_test, ethtool_stats, ethtool_perm_addr, ethtool_get_features_block,
   ethtool_gfeatures, ethtool_set_features_block, ethtool_sfeatures, ethtool_link_settings,

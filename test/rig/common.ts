@@ -105,10 +105,12 @@ function toolEnv(): Record<string, string> {
   return COLUMN === 'ioctl' ? { ...BASE_ENV, LD_PRELOAD: SHIM } : { ...BASE_ENV };
 }
 
-function spawnTool(tool: 'ethtool' | 'ethkit', argv: readonly string[]): Capture {
+function spawnTool(tool: 'ethtool' | 'ethkit', argv: readonly string[], stdin?: Uint8Array): Capture {
   const cmd = tool === 'ethtool' ? ['ethtool', ...argv] : [...ethkitCommand(), ...argv];
   const t0 = Date.now();
-  const r = spawnSync(cmd[0], cmd.slice(1), { env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd[0], cmd.slice(1), {
+    env: toolEnv(), stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], input: stdin, timeout: 180_000, maxBuffer: 64 << 20,
+  });
   TIMES[tool].n++;
   TIMES[tool].ms += Date.now() - t0;
   if (r.error) throw new Error(`${tool} ${show(argv)}: cannot run: ${r.error.message}`);
@@ -142,9 +144,9 @@ class EthkitServer {
     this.reply = openSync(replyPath, 'r');
   }
 
-  run(argv: readonly string[]): Capture {
+  run(argv: readonly string[], stdin?: Uint8Array): Capture {
     if (this.req < 0) this.start();
-    writeSync(this.req, JSON.stringify({ argv }) + '\n');
+    writeSync(this.req, JSON.stringify({ argv, stdin: stdin ? Buffer.from(stdin).toString('base64') : undefined }) + '\n');
     const chunk = Buffer.alloc(65536);
     let nl: number;
     while ((nl = this.pending.indexOf(10)) < 0) {
@@ -161,11 +163,12 @@ class EthkitServer {
 
 const server = new EthkitServer();
 
-export function ethtool(argv: readonly string[]): Capture { return spawnTool('ethtool', argv); }
-export function ethkit(argv: readonly string[]): Capture {
-  if (process.env.RIG_ETHKIT === 'process') return spawnTool('ethkit', argv);
+/** ethtool; `stdin`: bytes on its standard input (else none). */
+export function ethtool(argv: readonly string[], stdin?: Uint8Array): Capture { return spawnTool('ethtool', argv, stdin); }
+export function ethkit(argv: readonly string[], stdin?: Uint8Array): Capture {
+  if (process.env.RIG_ETHKIT === 'process') return spawnTool('ethkit', argv, stdin);
   const t0 = Date.now();
-  const c = server.run(argv);
+  const c = server.run(argv, stdin);
   TIMES.ethkit.n++;
   TIMES.ethkit.ms += Date.now() - t0;
   return c;

@@ -22,12 +22,13 @@ async function main(): Promise<void> {
   const lines = createInterface({ input: createReadStream('', { fd: req }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line) continue;
-    const { argv } = JSON.parse(line) as { argv: string[] };
+    const { argv, stdin } = JSON.parse(line) as { argv: string[]; stdin?: string };
     const out: Buffer[] = [], err: Buffer[] = [];
-    const sink = (into: Buffer[]) => ({ write: (c: string | Uint8Array) => { into.push(Buffer.from(c)); } });
+    // As the client's spawned tools have them: node's 'pipe' stdio is a socketpair, open read-write.
+    const sink = (into: Buffer[]) => ({ readable: true, write: (c: string | Uint8Array) => { into.push(Buffer.from(c)); } });
     let code: number;
     try {
-      code = await run(argv, { stdout: sink(out), stderr: sink(err) });
+      code = await run(argv, { stdout: sink(out), stderr: sink(err), stdinBytes: stdin === undefined ? undefined : Buffer.from(stdin, 'base64') });
     } catch (e) {
       err.push(Buffer.from(`ethkit: internal error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n`));
       code = 1;

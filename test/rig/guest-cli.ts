@@ -27,6 +27,7 @@ import {
   RigNic, Recorder, rigNics, requireEthtool, ethtool, ethkit, diffRead, ReadMode, converge, convergeEthkit,
   compareStates, sameCapture, ethtoolStatus, settle, carrier, stableRead, show, Status, TIMES, CLI_SOURCE, SETTLE, LINK_QUIET_MS,
 } from './common';
+import { restCases } from './guest-rest13';
 import { keyValues, pageOf, pauseOf, coalesceOf, ringOf, channelsOf, featuresOf } from '../helpers/ethtool-text';
 
 const nics = rigNics('guest-cli');
@@ -37,7 +38,7 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
-class Driver {
+export class Driver {
   readonly I: string;
   readonly hadCarrier: boolean;
   constructor(readonly nic: RigNic) {
@@ -96,12 +97,12 @@ class Driver {
       const after = (): void => settle(I, this.hadCarrier, { quietMs: page ? LINK_QUIET_MS : 0 });
       after();
       const s0 = c.show ? readState(c.show) : null;
-      const E = ethtool(c.argv);
+      const E = ethtool(c.argv, c.stdin);
       after();
       const Es = c.show ? readState(c.show) : null;
       this.restore(c, s0, 'ethtool');
       after();
-      const K = ethkit(c.argv);
+      const K = ethkit(c.argv, c.stdin);
       after();
       const problems: string[] = [];
       const details: string[] = [];
@@ -137,7 +138,7 @@ class Driver {
   }
 }
 
-interface SetCase {
+export interface SetCase {
   readonly op: string;
   readonly argv: readonly string[];
   /** The show command whose output is the device state (null: none, e.g. -p). */
@@ -146,6 +147,8 @@ interface SetCase {
   readonly restore: readonly (readonly string[])[];
   /** Run after `restore`, for what ethtool cannot express. */
   readonly restoreFn?: () => void;
+  /** Bytes on the command's standard input (both tools). */
+  readonly stdin?: Uint8Array;
 }
 
 let koffiTransport: KoffiTransport | null = null;
@@ -350,6 +353,8 @@ for (const nic of nics) {
     const d = new Driver(nic);
     const I = d.I;
     const sub = (name: string, fn: () => void): Promise<void> => t.test(name, fn);
+    // RIG_CLI_ONLY=rest13: only the -w/-W/-E/-f/-Q/--set-phy-tunable rows (working on them).
+    if (process.env.RIG_CLI_ONLY === 'rest13') { await restCases(d, sub); return; }
     const readOnly: [string, string[], ReadMode?][] = [
       ['drvinfo', ['-i', I]],
       ['settings', [I]],
@@ -389,6 +394,8 @@ for (const nic of nics) {
       ['eeprom', ['-e', I]], ['eeprom', ['-e', I, 'raw', 'on']], ['eeprom-wrap', ['-e', I, 'raw', 'on', 'offset', '5', 'length', '7']],
     ];
     for (const [op, argv] of eeCases) await sub(show(argv), () => { d.read(op, argv); });
+
+    await restCases(d, sub);
 
     const cases = setCases(d);
     for (const c of [...cases.params, ...cases.link, ...cases.actions]) {

@@ -48,6 +48,12 @@ export const OPS: readonly { key: string; label: string; nsimOnly?: boolean; dri
   { key: 'rxfh-set', label: '-X equal/weight/default/hkey/hfunc/context', drivers: ['vmxnet3', 'virtio_net'] },
   { key: 'nfc-get', label: '-n rx-flow-hash, rules' },
   { key: 'nfc-set', label: '-N rx-flow-hash, flow-type, delete', drivers: ['vmxnet3', 'virtio_net'] },
+  { key: 'dump-get', label: '-w firmware dump (flag, data FILE)' },
+  { key: 'dump-set', label: '-W set dump flag' },
+  { key: 'eeprom-set', label: '-E EEPROM write (value, stdin, bad magic), read back, restored' },
+  { key: 'flash', label: '-f flash (image the loader lacks)' },
+  { key: 'perqueue', label: '-Q per-queue coalescing (-c, -C)' },
+  { key: 'phy-tunable-set', label: '--set-phy-tunable downshift' },
   { key: 'inject-fec', label: 'netdevsim get_err / set_err (FEC)', nsimOnly: true },
   { key: 'inject-ring', label: 'netdevsim lowered ring maxima', nsimOnly: true },
 ];

@@ -7,6 +7,7 @@ import { FEATURES } from './features';
 import { DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE, MODULE_EEPROM } from './misc';
 import { PRIVFLAGS, TSINFO, EEE, RESET, TUNABLE } from './privts';
 import { RXFH_SHOW, RXFH_SET, NFC_SHOW, NFC_SET } from './rss';
+import { REST13 } from './rest13';
 
 export const SUITES: Readonly<Record<string, readonly Table[]>> = {
   'diff-global': [GLOBAL, NETLINK_ONLY, HELP],
@@ -16,4 +17,5 @@ export const SUITES: Readonly<Record<string, readonly Table[]>> = {
   'diff-misc': [DRIVER, STATS, TEST, IDENTIFY, PERMADDR, NEGOTIATE, REGS, EEPROM, FEC, MODULE, TUNNELS, CABLE, MODULE_EEPROM],
   'diff-privts': [PRIVFLAGS, TSINFO, EEE, RESET, TUNABLE],
   'diff-rss': [RXFH_SHOW, RXFH_SET, NFC_SHOW, NFC_SET],
+  'diff-rest13': REST13,
 };
