@@ -83,12 +83,15 @@ start_irqb() {
 stop_irqb() { pkill -x irqbalance; for _ in $(seq 50); do pgrep -x irqbalance >/dev/null || break; sleep 0.1; done; }
 # cycles of irqbalance with load and rescans (SIGHUP: irqbalance re-reads the IRQs and places
 # every one again), then which of the tuned IRQs are not where ethkit put them
+# exercise <iface> <cpu> <until-moved>: up to 8 rescans 1.5 s apart; the control stops at the
+# first IRQ irqbalance moved (how soon it does varies), ban and stop get all 8
+moved_any() { for q in $IRQS; do [ "$(cat /proc/irq/$q/smp_affinity_list)" = "$1" ] || return 0; done; return 1; }
 exercise() {
   local i=$1 n
   ip addr add 192.0.2.1/24 dev "$i" 2>/dev/null
-  (ping -b -f -c 3000 -s 1000 -I "$i" 192.0.2.255 >/dev/null 2>&1 &)
-  for n in 1 2 3; do sleep 1.5; pkill -HUP -x irqbalance; done
-  sleep 4
+  (ping -b -f -c 6000 -s 1000 -I "$i" 192.0.2.255 >/dev/null 2>&1 &)
+  for n in 1 2 3 4 5 6 7 8; do sleep 1.5; pkill -HUP -x irqbalance; [ "$3" = 1 ] && moved_any "$2" && break; done
+  sleep 3
   ip addr del 192.0.2.1/24 dev "$i" 2>/dev/null
 }
 held() {   # held <iface> <want-cpulist>: prints "held=K/N moved=..."
@@ -132,7 +135,7 @@ for i in $(ls /sys/class/net | grep -v '^lo$'); do
     banned=$(node -e '
       const net = require("net"); const s = net.connect("/run/irqbalance/irqbalance'$IRQB_PID'.sock");
       let o = ""; s.on("connect", () => s.write("setup")); s.on("data", d => o += d); s.on("close", () => console.log(o)); s.on("error", e => console.log("no socket: " + e.code));')
-    exercise "$i"
+    exercise "$i" $cpu $([ $mode = control ] && echo 1 || echo 0)
     h=$(held "$i" $cpu)
     echo "IRQB $i $drv $mode irqs=$nirq before_apply=[${pre% }] placed_on=$cpu $h irqbalance_running=$(pgrep -x irqbalance >/dev/null && echo yes || echo no) setup=[$banned]"
     ethkit --rollback "$i" --yes > /tmp/irqb-rb 2>&1; rc=$?
