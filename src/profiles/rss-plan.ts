@@ -10,7 +10,8 @@
 import { indirEqual } from '../ethtool/rss';
 import type { DeviceState, HostState } from './state';
 import type { SettingDef, Scalar, Group } from './model';
-import { Got, RssWant, RssStep, describeTable, normLetters } from './rss';
+import { RssWant, RssStep, describeTable, normLetters } from './rss';
+import type { Got } from './got';
 
 /** A skipped setting, as ./plan.ts's Want of kind skip. */
 export interface RssSkip { kind: 'skip'; dev: string; id: string; group: Group; setting: string; target: string | null; reason: string; why?: string }

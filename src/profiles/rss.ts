@@ -15,9 +15,8 @@ import type { Nic } from '../device/nic';
 import { EthtoolError } from '../device/errors';
 import { rxhFromLetters } from '../ethtool/rss';
 import type { ValueSrc, SettingDef, ParamDef, Pos } from './model';
+import { Got, got } from './got';
 
-/** As ./state.ts's Got (a value read, or why not). */
-export type Got<T> = { ok: T } | { err: string; unsupported: boolean };
 /** As ./load.ts's Problem. */
 interface Problem { pos: Pos; key: string; message: string }
 
@@ -139,14 +138,6 @@ export function foldRss(defs: SettingDef[], problems: Problem[]): SettingDef[] {
 
 // ---- state ----------------------------------------------------------------------------------
 
-function got<T>(fn: () => T): Got<T> {
-  try {
-    return { ok: fn() };
-  } catch (e) {
-    if (e instanceof EthtoolError) return { err: e.message, unsupported: e.kind === 'unsupported' };
-    throw e;
-  }
-}
 
 export function readRss(nic: Nic): RssState {
   const rings = got(() => nic.rxRings());

@@ -11,8 +11,9 @@ import type { Transport } from '../ethtool/transport';
 import { HostFs, FsError } from '../common/hostfs';
 import { parseCpuList, parseInterrupts, queueIrqs } from './cpus';
 import { RssState, readRss } from './rss';
+import { Got, got } from './got';
+export type { Got } from './got';
 
-export type Got<T> = { ok: T } | { err: string; unsupported: boolean };
 
 export interface FeatureInfo {
   names: string[];
@@ -75,14 +76,6 @@ export function rpsPath(dev: string, q: number): string { return `${sysfsNet(dev
 export function xpsPath(dev: string, q: number): string { return `${sysfsNet(dev)}/queues/tx-${q}/xps_cpus`; }
 export function irqAffinityPath(irq: number): string { return `/proc/irq/${irq}/smp_affinity_list`; }
 
-function got<T>(fn: () => T): Got<T> {
-  try {
-    return { ok: fn() };
-  } catch (e) {
-    if (e instanceof EthtoolError) return { err: e.message, unsupported: e.kind === 'unsupported' };
-    throw e;
-  }
-}
 
 function readOr(fs: HostFs, path: string): string | null {
   try { return fs.read(path); } catch (e) { if (e instanceof FsError) return null; throw e; }
