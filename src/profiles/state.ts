@@ -5,7 +5,6 @@
  * the driver cannot report is recorded as such (with the reason), never thrown.
  */
 import { Nic } from '../device/nic';
-import { EthtoolError } from '../device/errors';
 import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
 import type { Transport } from '../ethtool/transport';
 import { HostFs, FsError } from '../common/hostfs';
