@@ -219,6 +219,14 @@ test('hash fields the driver refuses: skipped with the reason (the rest applied)
   assert.equal(w.d.flowHash![FLOW.UDP_V4].data, SD);
   assert.equal(w.d.flowHash![FLOW.UDP_V6].data, SDFN);
   assert.deepEqual(w.d.rss!.indir, Array.from({ length: 128 }, (_, i) => i % 8));
+  // The refusal is kept with the snapshot: a later --verify and --apply skip it, not drift.
+  const v = await cli(w, ['--verify', profileFile(RSS8), 'ekr0', '--json']);
+  assert.equal(v.code, EXIT.OK, v.out);
+  const row = (v.json.rows as { setting: string; action: string; reason?: string }[]).find(x => x.setting === 'rss flow-hash.udp4');
+  assert.equal(row?.action, 'skip', JSON.stringify(row));
+  assert.match(row?.reason ?? '', /refused by driver simnic/);
+  const again = await cli(w, ['--apply', profileFile(RSS8), 'ekr0', '--json']);
+  assert.equal(again.code, EXIT.UNCHANGED, again.out);
 
   const w2 = world({ edit });
   const before = rssOf(w2.d);

@@ -11,7 +11,7 @@ import { EthtoolError } from '../device/errors';
 import { GROUP_KEYS } from './model';
 import { ETHTOOL_F } from '../ethtool/constants';
 import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
-import { Env, HostState, readHost } from './state';
+import { Env, HostState, readHost, DeviceState } from './state';
 import { RssStep, runRssStep, isRefusal } from './rss';
 import { Plan, Step, Touched, RestoreEntry, diff, restoreWants, describeStep, pending } from './plan';
 
@@ -45,6 +45,8 @@ export interface TransactResult {
    */
   restore: Touched[];
   before: HostState;
+  /** Per device: what the driver refused (coalesce keys, flow types), seeded ones included. */
+  refused: Map<string, { coalesce: string[]; flowHash: string[] }>;
   after?: HostState;
 }
 
@@ -53,6 +55,8 @@ export interface TransactOptions {
   devs: readonly string[];
   sysctlPaths: readonly string[];
   plan: (state: HostState) => Plan;
+  /** Marks on each device read what an earlier apply found refused (from its snapshot). */
+  seedRefusals?: (d: DeviceState) => void;
   /** Called once before the first change; may throw to refuse (nothing is changed then). */
   beforeChange?: (plan: Plan, state: HostState) => void | Promise<void>;
   /** Called after the last step succeeded or after an undo, with what was touched. */
@@ -215,9 +219,16 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
   const refused = new Map<string, Set<string>>();
   // Flow types whose hash fields the driver refused (SRXFH with EINVAL/EOPNOTSUPP): skipped then.
   const flowRefused = new Map<string, Set<string>>();
+  const refusals = () => new Map([...new Set([...refused.keys(), ...flowRefused.keys()])].map(dev =>
+    [dev, { coalesce: [...(refused.get(dev) ?? [])].sort(), flowHash: [...(flowRefused.get(dev) ?? [])].sort() }]));
   const read = () => {
     const st = readHost(o.env, o.devs, o.sysctlPaths, nics);
     for (const d of st.devices) {
+      if (o.seedRefusals) {
+        o.seedRefusals(d);
+        if (d.coalesceRefused?.length) refused.set(d.dev, new Set([...(refused.get(d.dev) ?? []), ...d.coalesceRefused]));
+        if (d.rss?.refused?.length) flowRefused.set(d.dev, new Set([...(flowRefused.get(d.dev) ?? []), ...d.rss.refused]));
+      }
       const r = refused.get(d.dev);
       if (r) d.coalesceRefused = [...new Set([...(d.coalesceRefused ?? []), ...r])].sort();
       const f = flowRefused.get(d.dev);
@@ -228,7 +239,7 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
   const before = read();
   const first = o.plan(before);
   const base = { plan: first, rounds: [first], before, undoErrors: [] as string[] };
-  if (pending(first).length === 0) return { ...base, outcome: 'unchanged', steps: [], touched: [], restore: [] };
+  if (pending(first).length === 0) return { ...base, outcome: 'unchanged', steps: [], touched: [], restore: [], refused: refusals() };
   await o.beforeChange?.(first, before);
 
   const exec = new Executor(nics, o.env);
@@ -282,7 +293,7 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
     const left = final.rows.filter(r => ids.has(`${r.dev}|${r.id}`) && r.action !== 'ok');
     const stillPending = pending(final).filter(r => !ids.has(`${r.dev}|${r.id}`));
     if (left.length || stillPending.length) throw new NotTakenError([...left, ...stillPending]);
-    return { ...base, outcome: 'changed', steps: reports, touched: touchedOf(done), restore: dedupe([...touchedOf(done), ...queueFilesOf(done, before)]), after };
+    return { ...base, outcome: 'changed', steps: reports, touched: touchedOf(done), restore: dedupe([...touchedOf(done), ...queueFilesOf(done, before)]), after, refused: refusals() };
   } catch (e) {
     const error = message(e);
     const undoErrors: string[] = [];
@@ -320,6 +331,6 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
     } catch (r) {
       undoErrors.push(`cannot read the state after undo: ${message(r)}`);
     }
-    return { ...base, undoErrors, outcome: undoErrors.length ? 'rollback-failed' : 'rolled-back', steps: reports, error, touched, restore: check, after };
+    return { ...base, undoErrors, outcome: undoErrors.length ? 'rollback-failed' : 'rolled-back', steps: reports, error, touched, restore: check, after, refused: refusals() };
   }
 }

@@ -24,7 +24,7 @@ import { Profile, Scalar } from './model';
 import { Env, Capabilities, HostState, readHost, readDevice, defaultRouteDevices } from './state';
 import { planProfile, sysctlPaths, pending, linkResets, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry, Touched } from './plan';
 import { transact, TransactResult, plannedRestore } from './apply';
-import { SnapshotStore, SnapshotEntry, StoredEntry, SnapshotError, InstanceId, DEFAULT_STATE_DIR, prepareStateDir } from './snapshot';
+import { SnapshotStore, SnapshotEntry, StoredEntry, SnapshotError, InstanceId, DEFAULT_STATE_DIR, prepareStateDir, Refusals, applyRefusals } from './snapshot';
 import { netnsIdentity, bootId, instanceOf, instanceMismatch } from './instance';
 import { planTable, summaryText, summary, rowJson, stepJson, table } from './format';
 import { placements } from './placement';
@@ -436,6 +436,27 @@ function readFor(r: ProfileRun): HostState {
   return readHost(r.env, r.devs, sysctlPaths(r.profile, r.params, r.devs));
 }
 
+/** What the last apply on `dev` found the driver refusing (its snapshot), or undefined. */
+function recordedRefusals(store: SnapshotStore, dev: string): Refusals | undefined {
+  try { return store.latest(dev)?.entry.refused; } catch { return undefined; }
+}
+
+/** Plans and verifies skip what an earlier apply found the driver refusing (read-only: no lock). */
+function markRecordedRefusals(a: Args, ctx: Ctx, r: ProfileRun, state: HostState): void {
+  const dir = stateDirOf(a, ctx);
+  if (!fs.existsSync(dir)) return;
+  const store = new SnapshotStore(dir, r.env.fs.readlink('/proc/self/ns/net'));
+  for (const d of state.devices) applyRefusals(d, recordedRefusals(store, d.dev));
+}
+
+/** The `refused` field of a snapshot entry for `dev` (absent when nothing was refused). */
+function refusalsOf(state: HostState, dev: string, refused: TransactResult['refused']): { refused?: Refusals } {
+  const f = refused.get(dev);
+  const d = state.devices.find(x => x.dev === dev);
+  if (!f || !d || (f.coalesce.length === 0 && f.flowHash.length === 0)) return {};
+  return { refused: { driver: d.driver, coalesce: f.coalesce, flowHash: f.flowHash } };
+}
+
 function head(r: ProfileRun): Record<string, unknown> {
   return { profile: r.profile.name, params: r.params, devices: r.devs };
 }
@@ -443,6 +464,7 @@ function head(r: ProfileRun): Record<string, unknown> {
 async function cmdPlan(a: Args, ctx: Ctx): Promise<Output> {
   const r = prepare(a, ctx, '--plan');
   const state = readFor(r);
+  markRecordedRefusals(a, ctx, r, state);
   await observeIrqbalance(r, ctx);
   const plan = planOf(r, state);
   return {
@@ -455,6 +477,7 @@ async function cmdPlan(a: Args, ctx: Ctx): Promise<Output> {
 async function cmdVerify(a: Args, ctx: Ctx): Promise<Output> {
   const r = prepare(a, ctx, '--verify');
   const state = readFor(r);
+  markRecordedRefusals(a, ctx, r, state);
   await observeIrqbalance(r, ctx);
   const plan = planOf(r, state);
   const drift = pending(plan);
@@ -535,7 +558,9 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
     const ib = r.irqbalance;
     let ibRecord: IrqbalanceRecord | null = null;
     let ibDev: string | null = null;
+    let refusedNow: TransactResult['refused'] = new Map();
     const entryFor = (state: HostState, dev: string, touched: Touched[]): SnapshotEntry => ({
+      ...refusalsOf(state, dev, refusedNow),
       time: now, profile: r.profile.name, params: r.params,
       device: state.devices.find(d => d.dev === dev)!, sysctl: state.sysctl, touched, instance: instances.get(dev),
       apply: { id: `${now}/${process.pid}`, devices: recorded },
@@ -545,6 +570,7 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
     const res = await transact({
       env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
       plan: state => planOf(r, state),
+      seedRefusals: d => applyRefusals(d, recordedRefusals(store, d.dev)),
       // A channel change may have brought new queue IRQs: irqbalance's ban takes them too.
       settle: async state => { if (ib && ibRecord?.action === 'ban') ibRecord = await ib.enforce(tunedIrqs(r.profile, state), ibRecord); },
       beforeChange: async (plan, state) => {
@@ -592,6 +618,7 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
         }
       },
     });
+    refusedNow = res.refused;
     // Record what was finally touched, or drop the entries of an apply that left no trace.
     if (res.outcome === 'changed' && ibRecord && !res.restore.some(t => t.id === 'service:irqbalance')) {
       res.restore.push({ id: 'service:irqbalance', setting: 'irqbalance', dev: null });
