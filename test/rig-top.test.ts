@@ -8,16 +8,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rigRun, rigSetup, rigWhy } from './helpers/rig-run';
+import { bootRig, rigWhy, SETUP_TIMEOUT_MS } from './helpers/rigboot';
 
 const SCRIPTS = ['top-cpus', 'top-profile', 'top-link', 'top-backlog'];
 const VM_TIMEOUT_S = 900;
 
-test('--top in the rig: CPU panel, profile match, link events, backlog drops on vmxnet3', { timeout: (VM_TIMEOUT_S + 20 * 60) * 1000 }, async () => {
-  await rigSetup();
+test('--top in the rig: CPU panel, profile match, link events, backlog drops on vmxnet3', { timeout: SETUP_TIMEOUT_MS + (VM_TIMEOUT_S + 120) * 1000 }, async () => {
   // Each script in its own subshell, its result line marked, so one failure does not hide the others.
   const script = SCRIPTS.map(s => `( bash test/rig/${s}.sh ) && echo "RIGTOP ${s} ok" || echo "RIGTOP ${s} FAILED"`).join('; ');
-  const r = await rigRun('[top]', ['--smp', '2', '--nics', 'vmxnet3', '--no-nsim', '--modules', 'veth'], script, VM_TIMEOUT_S);
+  const r = await bootRig('top', ['--smp', '2', '--nics', 'vmxnet3', '--no-nsim', '--modules', 'veth'], ['bash', '-c', script], VM_TIMEOUT_S);
+  assert.equal(r.setup, 0, `rig/setup failed:\n${r.out.slice(-2000)}`);
   assert.equal(r.code, 0, `rig/run: ${rigWhy(r.code)}\n${r.out.split('\n').slice(-30).join('\n')}`);
   for (const s of SCRIPTS) {
     const m = new RegExp(`^RIGTOP ${s} (ok|FAILED)$`, 'm').exec(r.out);
