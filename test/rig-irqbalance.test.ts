@@ -6,7 +6,8 @@
  * irqbalance manages the queue IRQs before the apply (all on CPU 1); without ban/stop (the
  * control) a rescan moves all of them back; with `irqbalance: ban` and `stop` all hold over five
  * rescans with traffic, and ban lists exactly those IRQs in irqbalance's own `setup` answer; the
- * rollback leaves irqbalance running with no ban, and it takes every IRQ back.
+ * rollback leaves irqbalance running with no ban, and it takes every IRQ back. The director
+ * profile itself (irqbalance: ban, its default) the same way on virtio_net.
  *
  * Fails — never skips — when the rig cannot be set up or booted, when irqbalance is missing, or
  * when a check fails. Needs root, the build (tsc) and rig/setup's cache.
@@ -28,7 +29,7 @@ test('queue IRQ placement holds against a running irqbalance with ban and stop, 
   if (r.code !== 0) problems.push(`rig/run: ${rigWhy(r.code)}`);
   const irqs = (l: string | undefined) => Number(field(l ?? '', 'irqs') ?? 0);
   for (const drv of ['vmxnet3', 'virtio_net']) {
-    for (const mode of ['control', 'ban', 'stop']) {
+    for (const mode of drv === 'virtio_net' ? ['control', 'ban', 'stop', 'director'] : ['control', 'ban', 'stop']) {
       const l = results.find(x => x.split(' ')[2] === drv && x.split(' ')[3] === mode);
       const rb = rollbacks.find(x => x.split(' ')[2] === drv && x.split(' ')[3] === mode);
       if (!l || !rb) { problems.push(`${drv} ${mode}: no result`); continue; }
@@ -38,7 +39,7 @@ test('queue IRQ placement holds against a running irqbalance with ban and stop, 
       if (field(l, 'after_apply_on0') !== `${n}/${n}`) problems.push(`${l}: the apply did not place every queue IRQ on CPU 0`);
       const want = mode === 'control' ? `0/${n}` : `${n}/${n}`;
       if (field(l, 'held') !== want) problems.push(`${l}: held is not ${want}`);
-      if (mode === 'ban' && (field(l, 'banned') ?? '[]') === '[]') problems.push(`${l}: irqbalance lists no banned IRQ`);
+      if ((mode === 'ban' || mode === 'director') && (field(l, 'banned') ?? '[]') === '[]') problems.push(`${l}: irqbalance lists no banned IRQ`);
       if (mode === 'stop' && field(l, 'irqbalance_running') !== 'no') problems.push(`${l}: irqbalance still ran`);
       if (field(rb, 'irqbalance') !== 'running' || field(rb, 'managed') !== `${n}/${n}`) problems.push(`${rb}: irqbalance not back in charge after the rollback`);
     }
