@@ -15,7 +15,14 @@ PROF=test/fixtures/profiles/faults.yaml
 T=$(mktemp -d /tmp/ek-profile-faults.XXXXXX)
 export ETHKIT_STATE_DIR=$T/state
 fail=0
-cleanup() { [ -w "$D/get_err" ] && echo 0 > "$D/get_err"; [ -w "$D/set_err" ] && echo 0 > "$D/set_err"; rm -rf "$T"; }
+ORIG=
+# get_err/set_err back to 0, and ring, coalesce and pause as found (FEC stays as set: None, which
+# netdevsim starts with, cannot be set)
+cleanup() {
+  [ -w "$D/get_err" ] && echo 0 > "$D/get_err"; [ -w "$D/set_err" ] && echo 0 > "$D/set_err"
+  if [ -n "$ORIG" ]; then set -- $ORIG; ethtool -G "$I" rx "$1" tx "$2"; ethtool -C "$I" rx-usecs "$3" tx-usecs "$4"; ethtool -A "$I" rx "$5" tx "$6"; fi >/dev/null 2>&1
+  rm -rf "$T"
+}
 trap cleanup EXIT
 ethkit() { bin/ethkit "$@"; }
 # result <check> <0: passed> <details...>
@@ -29,6 +36,10 @@ snap_nofec() { for o in -g -c -a -l -k; do echo "== ethtool $o"; ethtool $o "$I"
 entries() { find "$ETHKIT_STATE_DIR" -name '*.json' 2>/dev/null | wc -l; }
 # js <file> <expression of j>: a value from a JSON output
 js() { node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const r = (s) => (j.rows || []).find(x => x.setting === s) || {}; console.log(eval(process.argv[2]))' "$1" "$2" 2>/dev/null || echo nojson; }
+# current values: ring rx tx, coalesce rx-usecs tx-usecs, pause rx tx
+values() {
+  echo "$(ethtool -g "$I" | awk '/^Current/{c=1} c && /^(RX|TX):/{printf "%s ", $2}')$(ethtool -c "$I" | awk '/^(rx|tx)-usecs:/{printf "%s ", $2}')$(ethtool -a "$I" | awk '/^(RX|TX):/{printf "%s ", $2}')" | sed 's/ $//'
+}
 configured() { ethtool --show-fec "$I" 2>&1 | sed -n 's/^Supported\/Configured FEC encodings: *//p'; }
 active() { ethtool --show-fec "$I" 2>&1 | sed -n 's/^Active FEC encoding: *//p'; }
 
@@ -49,11 +60,16 @@ if [ "$cur" = None ]; then
 else
   echo "FAULT none-skipped n/a (FEC configured here is \"$cur\", not None)"
 fi
-# A configuration a rollback can set back: the state the checks below start from.
-ethtool --set-fec "$I" encoding off || { result baseline 1 "ethtool --set-fec $I encoding off failed"; finish; }
+# The state the checks below start from, whatever ran before: every setting of the profile
+# different from its target, and a FEC configuration a rollback can set back.
+ORIG=$(values)
+ethtool -G "$I" rx 256 tx 256 2>/dev/null; ethtool -C "$I" rx-usecs 0 tx-usecs 0 2>/dev/null; ethtool -A "$I" rx off tx off 2>/dev/null
+ethtool --set-fec "$I" encoding off
+base=$(values)
+[ "$base" = "256 256 0 0 off off" ] && [ "$(configured)/$(active)" = Off/Off ]
+result baseline $? "found=[$ORIG] now=[$base] fec=$(configured)/$(active)"
 snap > $T/before
 snap_nofec > $T/before-nofec
-result baseline 0 "fec=$(configured)/$(active) ring=$(ethtool -g "$I" | awk '/^RX:/{v=$2} END{print v}')"
 
 # ---- 2. set_err=EIO: the FEC set is refused; ring, coalesce and pause are undone --------------
 echo 5 > "$D/set_err"
