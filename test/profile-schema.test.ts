@@ -48,7 +48,7 @@ test('shipped profiles load, and every setting carries a comment saying why', ()
 
 test('unknown keys: at the key, top level, in a section, in a parameter and in a {value, when} entry', () => {
   assert.deepEqual(problems('name: x\nnmae: y\n'), [
-    '2:1 nmae: unknown key (expected one of: name, description, params, features, ring, channels, coalesce, pause, queues, sysctl, rss)',
+    '2:1 nmae: unknown key (expected one of: name, description, params, features, ring, channels, coalesce, pause, fec, queues, sysctl, rss)',
   ]);
   assert.deepEqual(problems('name: x\nring:\n  rx: max\n  rxx: 4\n'), ['4:3 ring.rxx: unknown key (expected one of: rx, rx-mini, rx-jumbo, tx)']);
   assert.deepEqual(problems('name: x\nparams:\n  p: {type: int, default: 1, dflt: 2}\n'), ['3:30 params.p.dflt: unknown key (expected one of: type, values, default, description, min, max)']);

@@ -175,6 +175,10 @@ export class Nic {
     const { reserved: _r, ...f } = this.get<FecParam & { reserved: number }>(S.ethtool_fecparam, 'GFECPARAM');
     return f;
   }
+  /** Configure the FEC encodings in `fec` (ETHTOOL_FEC_* bits; the kernel refuses 0 and None). */
+  setFec(fec: number): void {
+    this.done('SFECPARAM', ops.setStruct(this.port, S.ethtool_fecparam, ETHTOOL.SFECPARAM, { active_fec: 0, fec: fec >>> 0, reserved: 0 }));
+  }
 
   // ---- private flags, time stamping, EEE ------------------------------------------------
 

@@ -13,6 +13,7 @@ import { ETHTOOL_F } from '../ethtool/constants';
 import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
 import { Env, HostState, readHost, DeviceState } from './state';
 import { RssStep, runRssStep, isRefusal } from './rss';
+import { runFecStep } from './fec';
 import { Plan, Step, Touched, RestoreEntry, diff, restoreWants, describeStep, pending } from './plan';
 
 export type Outcome = 'changed' | 'unchanged' | 'rolled-back' | 'rollback-failed';
@@ -97,6 +98,7 @@ export class Executor {
         this.env.fs.write(s.path, s.value);
         return;
       case 'rss': case 'flow-hash': runRssStep(this.nic(s.dev), s, false); return;
+      case 'fec': runFecStep(this.nic(s.dev), s, false); return;
       default:
         this.setStruct(s, s.change, s.current);
     }
@@ -107,6 +109,7 @@ export class Executor {
       case 'features': this.nic(s.dev).setFeatures(s.prior, s.names); return;
       case 'file': this.env.fs.write(s.path, s.prior); return;
       case 'rss': case 'flow-hash': runRssStep(this.nic(s.dev), s, true); return;
+      case 'fec': runFecStep(this.nic(s.dev), s, true); return;
       default: this.setStruct(s, s.prior, { ...s.current, ...s.change });
     }
   }

@@ -16,6 +16,7 @@ import { legacyOffload, LEGACY_OFFLOADS } from '../ethtool/catalog/offloads';
 import { isKernelFeature, KERNEL_FEATURES } from '../ethtool/catalog/features';
 import { strtoint } from '../common/numbers';
 import { rssKeyKnown, rssKeyHelp, rssValue, rssParamFits, foldRss } from './rss';
+import { FEC_KEYS, fecValue, fecParamFits } from './fec';
 import { readRegularFile, FileReadError, MiB } from '../common/files';
 import { parseCpuChoice, isCpusetValue, CPUSET_VALUES } from './placement';
 
@@ -36,7 +37,7 @@ export class ProfileError extends Error {
   }
 }
 
-const TOP_KEYS = ['name', 'description', 'params', 'features', 'ring', 'channels', 'coalesce', 'pause', 'queues', 'sysctl', 'rss'];
+const TOP_KEYS = ['name', 'description', 'params', 'features', 'ring', 'channels', 'coalesce', 'pause', 'fec', 'queues', 'sysctl', 'rss'];
 const PARAM_KEYS = ['type', 'values', 'default', 'description', 'min', 'max'];
 const PARAM_TYPES: ParamType[] = ['enum', 'bool', 'int', 'string', 'ifname'];
 const ENTRY_KEYS = ['value', 'when', 'required'];
@@ -45,7 +46,7 @@ const U32_MAX = 0xffffffff;
 /** Integer parameters are JavaScript numbers: exact up to 2^53 - 1. */
 const INT_MIN = BigInt(Number.MIN_SAFE_INTEGER), INT_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
-type Kind = 'bool' | 'int' | 'int-max' | 'int-max-cpus' | 'word' | 'sysctl' | 'cpuset' | 'rss';
+type Kind = 'bool' | 'int' | 'int-max' | 'int-max-cpus' | 'word' | 'sysctl' | 'cpuset' | 'rss' | 'fec';
 
 function kindName(k: Kind): string {
   switch (k) {
@@ -57,6 +58,7 @@ function kindName(k: Kind): string {
     case 'sysctl': return 'a number, a string or a boolean';
     case 'cpuset': return 'local, all or a CPU list such as 0-3,8';
     case 'rss': return 'an RSS value (see docs/profiles.md)';
+    case 'fec': return 'FEC encoding words (auto, off, rs, baser, llrs)';
   }
 }
 
@@ -132,6 +134,7 @@ class Loader {
         case 'coalesce': settings.push(...this.section(pair, 'coalesce', k => fieldKind(GROUP_KEYS.coalesce, k, 'int'), Object.keys(GROUP_KEYS.coalesce))); break;
         case 'pause': settings.push(...this.section(pair, 'pause', k => fieldKind(GROUP_KEYS.pause, k, 'int'), Object.keys(GROUP_KEYS.pause))); break;
         case 'queues': settings.push(...this.section(pair, 'queues', k => k === 'cpus' ? { kind: 'cpuset' } : QUEUE_KEYS[k] ? { kind: 'word', words: QUEUE_KEYS[k].words } : null, [...Object.keys(QUEUE_KEYS), 'cpus'])); break;
+        case 'fec': settings.push(...this.section(pair, 'fec', k => FEC_KEYS.includes(k) ? { kind: 'fec' } : null, FEC_KEYS)); break;
         case 'rss': settings.push(...foldRss(this.section(pair, 'rss', k => rssKeyKnown(k) ? { kind: 'rss' } : null, rssKeyHelp, ['flow-hash']), this.problems)); break;
         case 'sysctl': settings.push(...this.section(pair, 'sysctl', k => this.sysctlKey(k), 'a sysctl name such as net.ipv4.conf.{dev}.rp_filter')); break;
       }
@@ -345,6 +348,14 @@ class Loader {
   }
 
   private value(node: Node | null, pair: Pair<Node, Node | null>, where: string, kind: Kind, words?: string[]): ValueSrc | undefined {
+    // FEC encodings may be a list of words ([rs, baser]) as well as a string of them.
+    if (kind === 'fec' && isSeq(node)) {
+      const bad = node.items.find(x => !isScalar(x) || typeof x.value !== 'string') as Node | undefined;
+      if (bad) { this.problem(bad, where, `wrong type: expected ${kindName(kind)}, found ${this.source(bad)}`); return undefined; }
+      const r = fecValue(node.items.map(x => (x as { value: string }).value));
+      if (typeof r === 'string') { this.problem(node, where, r); return undefined; }
+      return r;
+    }
     if (!isScalar(node)) {
       this.problem(node ?? pair.key, where, `wrong type: expected ${kindName(kind)}${words ? ' (' + words.join('|') + ')' : ''}, found ${node ? (isMap(node) ? 'a mapping' : isSeq(node) ? 'a list' : 'nothing') : 'nothing'}`);
       return undefined;
@@ -354,7 +365,7 @@ class Loader {
       const name = v.slice(1);
       const p = this.params.find(x => x.name === name);
       if (!p) { this.problem(node, where, `unknown parameter "${name}" (parameters: ${this.params.map(x => x.name).join(', ') || 'none'})`); return undefined; }
-      const fits = kind === 'rss' ? rssParamFits(where.slice(4), p) : kind === 'sysctl' || (kind === 'cpuset' ? (p.type === 'string' || (p.type === 'enum' && p.values!.every(x => parseCpuChoice(x) !== null)))
+      const fits = kind === 'rss' ? rssParamFits(where.slice(4), p) : kind === 'fec' ? fecParamFits(p) : kind === 'sysctl' || (kind === 'cpuset' ? (p.type === 'string' || (p.type === 'enum' && p.values!.every(x => parseCpuChoice(x) !== null)))
         : kind === 'bool' ? p.type === 'bool' : kind === 'word' ? p.type === 'enum' && p.values!.every(x => words!.includes(x)) : p.type === 'int');
       if (!fits) { this.problem(node, where, `wrong type: parameter ${name} is ${p.type === 'enum' ? 'an enum' : 'a' + (p.type === 'int' ? 'n ' : ' ') + p.type}, expected ${kindName(kind)}`); return undefined; }
       return { kind: 'param', name };
@@ -363,6 +374,10 @@ class Loader {
     switch (kind) {
       case 'rss': {
         const r = rssValue(where.slice(4), v);
+        return typeof r === 'string' ? bad(r) : r;
+      }
+      case 'fec': {
+        const r = fecValue(v);
         return typeof r === 'string' ? bad(r) : r;
       }
       case 'bool': {

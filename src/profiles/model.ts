@@ -4,6 +4,7 @@
  */
 import type { Expr, Scalar } from './expr';
 import { PARAM_GROUPS, ParamGroup, ioctlRows } from '../ethtool/catalog/params';
+import { FEC_RESETS_LINK } from '../ethtool/catalog/fec';
 
 export type { Scalar };
 
@@ -30,7 +31,7 @@ export type ValueSrc =
   | { kind: 'max' }
   | { kind: 'cpus' };
 
-export type Group = 'features' | 'ring' | 'channels' | 'coalesce' | 'pause' | 'queues' | 'sysctl' | 'rss';
+export type Group = 'features' | 'ring' | 'channels' | 'coalesce' | 'pause' | 'fec' | 'queues' | 'sysctl' | 'rss';
 
 export interface SettingDef {
   group: Group;
@@ -89,8 +90,8 @@ export const QUEUE_KEYS: Record<string, { words: string[]; help: string }> = {
 };
 
 /** Changing these takes the link down and up on most drivers: ring and channel changes rebuild the
- * queues; a pause change renegotiates the link. */
+ * queues; a pause or FEC change renegotiates the link. */
 export const RESETS_LINK: Record<Group, boolean> = {
   features: false, ring: PARAM_GROUPS.ring.resetsLink, channels: PARAM_GROUPS.channels.resetsLink,
-  coalesce: PARAM_GROUPS.coalesce.resetsLink, pause: PARAM_GROUPS.pause.resetsLink, queues: false, sysctl: false, rss: false,
+  coalesce: PARAM_GROUPS.coalesce.resetsLink, pause: PARAM_GROUPS.pause.resetsLink, fec: FEC_RESETS_LINK, queues: false, sysctl: false, rss: false,
 };

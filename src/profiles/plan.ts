@@ -4,7 +4,7 @@
  * (profileWants) or from a snapshot (restoreWants, for rollback); diff() compares them with
  * the state and groups what differs into as few operations as possible: one SFEATURES for all
  * feature changes of a device, one SRINGPARAM for rx+tx, one SCHANNELS, one SCOALESCE, one
- * SPAUSEPARAM, one write per file.
+ * SPAUSEPARAM, one SFECPARAM, one write per file.
  */
 import { evalExpr } from './expr';
 import {
@@ -17,6 +17,7 @@ import { ProfileError, Problem } from './load';
 import { placements, cpuChoiceProblem, rxCpus, isCpusetValue, cpusetValue, sysctlCmp, sysctlKeyOf, Placement } from './placement';
 import { RssWant, RssStep, describeRssStep } from './rss';
 import { RssPlanner, rssWants, restoreRssWant } from './rss-plan';
+import { FecWant, FecStep, fecWants, fecRow, restoreFecWant, describeFecStep } from './fec';
 
 export type Action = 'set' | 'ok' | 'skip' | 'later';
 export type FileWhat = 'sysctl' | 'irq' | 'xps' | 'rps';
@@ -41,7 +42,8 @@ export type Step =
   | { kind: 'features'; dev: string; set: Record<string, boolean>; prior: Record<string, boolean>; names: string[]; ids: string[]; settings: string[] }
   | { kind: StructGroup; dev: string; change: Record<string, number>; prior: Record<string, number>; current: Record<string, number>; ids: string[]; settings: string[]; resetsLink: boolean }
   | { kind: 'file'; what: FileWhat; dev: string | null; path: string; value: string; prior: string; ids: string[]; settings: string[] }
-  | RssStep;
+  | RssStep
+  | FecStep;
 
 export interface Plan { rows: Row[]; steps: Step[] }
 
@@ -50,7 +52,8 @@ export type Want =
   | { kind: 'field'; dev: string; group: StructGroup; field: string; value: number; bool: boolean; setting: string; why?: string }
   | { kind: 'file'; dev: string | null; what: FileWhat; path: string; value: string; cmp: Cmp; setting: string; why?: string }
   | { kind: 'skip'; dev: string | null; id: string; group: Group; setting: string; target: string | null; reason: string; why?: string }
-  | RssWant;
+  | RssWant
+  | FecWant;
 
 // ---- values ---------------------------------------------------------------------------------
 
@@ -238,7 +241,7 @@ export function profileWants(profile: Profile, params: Record<string, Scalar>, s
         out.push({ kind: 'skip', dev: d.dev, id: `${s.group}:${s.key}`, group: s.group, setting: s.group === 'queues' ? s.key : `${s.group === 'features' ? 'feature' : s.group} ${s.key}`, target: display(v), reason: `only when ${s.whenText}`, why: s.why });
         continue;
       }
-      out.push(...(s.group === 'rss' ? rssWants(s, v, d, params) : deviceWants(s, v, d, place.get(d.dev)!)));
+      out.push(...(s.group === 'rss' ? rssWants(s, v, d, params) : s.group === 'fec' ? fecWants(String(v), d, s.why) : deviceWants(s, v, d, place.get(d.dev)!)));
     }
   }
   if (origin) while (origin.length < out.length) origin.push(profile.settings[profile.settings.length - 1]);
@@ -273,6 +276,8 @@ export function restoreWants(entries: readonly RestoreEntry[], state: HostState)
         out.push({ kind: 'field', dev: d.dev, group: kind, field: key, value: g.ok[key], bool: spec?.kind === 'bool', setting: t.setting });
       } else if (kind === 'rss') {
         out.push(restoreRssWant(snap.device, d.dev, key, t.setting));
+      } else if (kind === 'fec') {
+        out.push(restoreFecWant(snap.device, d.dev, t.setting));
       } else if (kind === 'file') {
         const path = key;
         const what = fileWhat(path);
@@ -311,7 +316,8 @@ export function touchedSysctlPaths(touched: readonly Touched[]): string[] {
 
 // ---- wants + state → plan -------------------------------------------------------------------
 
-const PHASE: Record<string, number> = { features: 0, channels: 1, ring: 2, coalesce: 3, pause: 4, irq: 5, xps: 6, rps: 7, sysctl: 8 };
+// FEC after pause (and before RSS, ./rss-plan.ts's 4.5): a FEC change the driver refuses undoes the NIC's other settings.
+const PHASE: Record<string, number> = { features: 0, channels: 1, ring: 2, coalesce: 3, pause: 4, fec: 4.2, irq: 5, xps: 6, rps: 7, sysctl: 8 };
 
 export function diff(wants: readonly Want[], state: HostState): Plan {
   const rows: Row[] = [];
@@ -337,6 +343,12 @@ export function diff(wants: readonly Want[], state: HostState): Plan {
       continue;
     }
     if (w.kind === 'rss') { rows.push(rss.row(w, seq, devIndex(w.dev))); continue; }
+    if (w.kind === 'fec') {
+      const { row, step } = fecRow(w, state.devices.find(x => x.dev === w.dev));
+      rows.push(row);
+      if (step) steps.push({ order: [PHASE.fec, devIndex(w.dev), seq], step });
+      continue;
+    }
     const d = w.dev === null ? undefined : state.devices.find(x => x.dev === w.dev);
     if (w.kind === 'feature') {
       const info = d && 'ok' in d.features ? d.features.ok : undefined;
@@ -451,6 +463,7 @@ export function describeStep(s: Step): string {
     case 'features': return `${s.dev}: features ${Object.entries(s.set).map(([n, on]) => `${n} ${onOff(on)}`).join(', ')}`;
     case 'file': return `${s.dev ?? 'host'}: ${s.settings[0]} = ${s.value}`;
     case 'rss': case 'flow-hash': return describeRssStep(s);
+    case 'fec': return describeFecStep(s);
     default: return `${s.dev}: ${s.kind} ${Object.entries(s.change).map(([f, v]) => `${f}=${v}`).join(' ')}`;
   }
 }

@@ -435,6 +435,10 @@ function entryProblem(e: unknown, dev: string): string | null {
     const got = d[g];
     if (!isObj(got) || !('ok' in got ? isObj(got.ok) : typeof got.err === 'string')) return `bad ${g}`;
   }
+  if (d.fec !== undefined) {
+    const g = d.fec as Record<string, unknown>;
+    if (!isObj(g) || !('ok' in g ? isObj(g.ok) && typeof g.ok.fec === 'number' : typeof g.err === 'string')) return 'bad fec';
+  }
   const f = d.features as { ok?: Record<string, unknown> };
   if (f.ok && (!isObj(f.ok.active) || !Object.values(f.ok.active).every(x => typeof x === 'boolean'))) return 'bad features';
   if (e.instance !== undefined) {

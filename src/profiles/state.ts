@@ -5,11 +5,12 @@
  * the driver cannot report is recorded as such (with the reason), never thrown.
  */
 import { Nic } from '../device/nic';
-import type { Ring, Channels, Coalesce, Pause } from '../ethtool/types';
+import type { Ring, Channels, Coalesce, Pause, FecParam } from '../ethtool/types';
 import type { Transport } from '../ethtool/transport';
 import { HostFs, FsError } from '../common/hostfs';
 import { parseCpuList, parseInterrupts, queueIrqs } from './cpus';
 import { RssState, readRss } from './rss';
+import { readFec } from './fec';
 import { Got, got } from './got';
 export type { Got } from './got';
 
@@ -49,6 +50,8 @@ export interface DeviceState {
   localCpus?: number[] | null;
   /** RSS: rx rings, indirection table, key, hash function and flow hashing (./rss.ts). */
   rss?: RssState;
+  /** FEC: the configured and active ETHTOOL_FEC_* bits (./fec.ts); absent in older snapshots. */
+  fec?: Got<FecParam>;
 }
 
 export interface HostState {
@@ -138,7 +141,7 @@ export function readDevice(env: Env, dev: string, nic: Nic = new Nic(dev, env.tr
   const numaNode = node === null || !/^\s*-?\d+\s*$/.test(node) ? null : Number(node.trim());
   return {
     dev, driver, ifindex: idx === null ? null : Number(idx.trim()),
-    features, ring, channels, coalesce, pause, rxQueues, txQueues, irqs, files, rss: readRss(nic),
+    features, ring, channels, coalesce, pause, rxQueues, txQueues, irqs, files, rss: readRss(nic), fec: readFec(nic),
     numaNode, localCpus: local === null ? null : parseCpuList(local),
     ...(caps ? { coalesceSupported: [...caps.coalesce].sort() } : {}),
   };

@@ -154,7 +154,7 @@ export class SimHostFs extends MemFs {
   everything(): unknown {
     this.syncQueues();
     const devs = Object.fromEntries([...this.sim.devices].map(([n, d]) => [n, {
-      ring: d.ring, channels: d.channels, coalesce: d.coalesce, pause: d.pause,
+      ring: d.ring, channels: d.channels, coalesce: d.coalesce, pause: d.pause, fec: d.fec,
       features: d.features.map(f => `${f.name}:${f.active ? 1 : 0}:${f.requested ?? f.active ? 1 : 0}`),
     }]));
     return JSON.parse(JSON.stringify({ files: this.dump(), devs }));
