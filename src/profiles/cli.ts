@@ -32,6 +32,7 @@ import { formatCpuList } from '../common/cpus';
 import { IrqbalanceControl, IrqbalanceState, IrqbalanceRecord, RealIrqbalance, irqbalanceChoice, tunedIrqs, undoIrqbalance } from './irqbalance';
 import type { FrontEndIo } from '../common/io';
 import { strtoint } from '../common/numbers';
+import { readArgs } from './argv';
 
 /** Exit codes of the profile commands. */
 export const EXIT = {
@@ -124,49 +125,28 @@ interface Args {
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  let cmd: Cmd | undefined;
-  let help = false;
   const a: Args = { cmd: 'help', positional: [], sets: [], json: false, yes: false, waitMs: DEFAULT_WAIT_S * 1000, force: false, dryRun: false };
-  for (let i = 0; i < argv.length; i++) {
-    const tok = argv[i];
-    const eq = tok.startsWith('--') ? tok.indexOf('=') : -1;
-    const name = eq > 0 ? tok.slice(0, eq) : tok;
-    const inline = eq > 0 ? tok.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      // An empty --state-dir would put snapshots under the working directory.
-      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw usage(`${name} needs a value`);
-      return v;
-    };
-    if (COMMANDS[name]) {
-      if (cmd) throw usage(`${name}: only one of ${Object.keys(COMMANDS).join(', ')} at a time`);
-      cmd = COMMANDS[name];
-      if (inline !== undefined) a.positional.push(inline);
-    } else if (name === '--set') a.sets.push(value());
-    else if (name === '--json') a.json = true;
-    // ethkit's global flags, which the program passes along with the rest of the command line.
-    else if (tok === '-I' || tok === '--include-statistics') continue;
-    else if (tok === '--debug') {
-      // As the program's global flags are checked: a number (strtoul), never the next option.
-      const v = argv[++i];
-      if (v === undefined || v === '' || strtoint(v, 0, true, true) === null) throw new UsageError('--debug needs a numeric MASK');
-    }
-    else if (name === '--yes' || name === '-y') a.yes = true;
-    else if (name === '--state-dir') a.stateDir = value();
-    else if (name === '--profile-dir') a.profileDir = value();
-    else if (name === '--wait') {
-      const v = value();
-      const n = strtoint(v, 0, true);
-      if (n === null || n > BigInt(MAX_WAIT_S)) throw usage(`--wait ${v}: expected a number of seconds from 0 to ${MAX_WAIT_S}`);
-      a.waitMs = Number(n) * 1000;
-    } else if (name === '--no-wait') a.waitMs = 0;
-    else if (name === '--force') a.force = true;
-    else if (name === '--dry-run') a.dryRun = true;
-    // -h anywhere (--plan -h, --apply director -h …) asks for this help.
-    else if (name === '--help' || name === '-h') help = true;
-    else if (tok.startsWith('-') && tok !== '-') throw usage(`unknown option ${name}`);
-    else a.positional.push(tok);
-  }
+  const { cmd, help, positional } = readArgs(argv, {
+    commands: COMMANDS, usage,
+    option: ({ name, value }) => {
+      if (name === '--set') a.sets.push(value());
+      else if (name === '--json') a.json = true;
+      else if (name === '--yes' || name === '-y') a.yes = true;
+      else if (name === '--state-dir') a.stateDir = value();
+      else if (name === '--profile-dir') a.profileDir = value();
+      else if (name === '--wait') {
+        const v = value();
+        const n = strtoint(v, 0, true);
+        if (n === null || n > BigInt(MAX_WAIT_S)) throw usage(`--wait ${v}: expected a number of seconds from 0 to ${MAX_WAIT_S}`);
+        a.waitMs = Number(n) * 1000;
+      } else if (name === '--no-wait') a.waitMs = 0;
+      else if (name === '--force') a.force = true;
+      else if (name === '--dry-run') a.dryRun = true;
+      else return false;
+      return true;
+    },
+  });
+  a.positional = positional;
   a.cmd = help ? 'help' : cmd ?? 'help';
   if (a.force && a.cmd !== 'rollback' && a.cmd !== 'help') throw usage('--force is an option of --rollback only');
   if (a.dryRun && a.cmd !== 'rollback' && a.cmd !== 'help') throw usage('--dry-run is an option of --rollback only (--plan shows what --apply would change)');
