@@ -53,7 +53,7 @@ export function readArgs<C>(argv: readonly string[], spec: ReadSpec<C>): ReadArg
       if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw spec.usage(`${name} needs a value`);
       return v;
     };
-    if (spec.commands[name]) {
+    if (Object.prototype.hasOwnProperty.call(spec.commands, name) && spec.commands[name]) {
       if (cmdSeen) throw spec.usage(`${name}: only one of ${Object.keys(spec.commands).join(', ')} at a time`);
       cmdSeen = true;
       r.cmd = spec.commands[name];
