@@ -435,7 +435,7 @@ async function persistRunAsync(l: Layout, s: PersistSpec, ctx: PersistCtx, json:
     env: ctx.env, out: t => { if (json) out += t; else ctx.out(t); }, err: t => ctx.err(t), isTTY: false, vars: ctx.vars, now: ctx.now,
   };
   if (!json) ctx.out(p.text.join('\n') + '\n');
-  const applyCode = await runProfiles(['--apply', ...profileArgs(s, dev), '--yes', '--wait', '120', ...(json ? ['--json'] : [])], pctx);
+  const applyCode = await runProfiles(['--apply', ...profileArgs(s, dev), '--yes', '--replace-stale', '--wait', '120', ...(json ? ['--json'] : [])], pctx);
   let applyJson: unknown = null;
   if (json) { try { applyJson = JSON.parse(out); } catch { applyJson = null; } }
   let code = applyCode;
