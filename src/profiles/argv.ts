@@ -68,10 +68,9 @@ export function readArgs<C>(argv: readonly string[], spec: ReadSpec<C>): ReadArg
       if (v === undefined || v === '' || strtoint(v, 0, true, true) === null) throw new UsageError('--debug needs a numeric MASK');
       continue;
     }
-    if (spec.once && !spec.once.except.includes(name)) {
-      if (r.given.has(name) && name.startsWith('--')) throw spec.usage(`${name} given twice`);
-    }
-    if (!(spec.once?.except.includes(name))) r.given.add(name);
+    const repeatable = spec.once?.except.includes(name) ?? false;
+    if (spec.once && !repeatable && name.startsWith('--') && r.given.has(name)) throw spec.usage(`${name} given twice`);
+    if (!repeatable) r.given.add(name);
     if (spec.option({ tok, name, value })) continue;
     // -h anywhere (--plan -h, --apply director -h …) asks for the help.
     if (name === '--help' || name === '-h') r.help = true;
