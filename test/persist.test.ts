@@ -288,6 +288,7 @@ test('bad input: one line, exit 1, nothing installed', async () => {
     [['--persist-run', '../x'], '--persist-run ../x: not a spec id (as mac-525400123456 or pci-0000-00-03.0)'],
     [['--persist-status', '--now'], '--now is an option of --persist only (see ethkit --persist-help)'],
     [['--persist', PROFILE, 'ekp0', '--frob'], 'unknown option --frob (see ethkit --persist-help)'],
+    [['--persist', PROFILE, 'constructor'], 'constructor: no such device'],
   ];
   for (const [argv, msg] of cases) {
     const w = world();

@@ -302,6 +302,8 @@ test('bad input: one line on stderr, exit 1, JSON error object with --json', asy
     [['--plan', 'director'], /^ethkit: --plan: name at least one device \(see ethkit --profile-help\)\n$/],
     [['--plan', 'director', 'ekf0', 'ekf0'], /device ekf0 named twice/],
     [['--rollback', 'ekf0', '--set', 'a=b'], /--rollback takes no --set/],
+    // A name that is a property of every object is a name, not a command word.
+    [['--plan', 'director', 'toString'], /^ethkit: toString: no such device\n$/],
   ];
   for (const [argv, re] of cases) {
     const r = await cli(w, argv);

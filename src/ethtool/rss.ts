@@ -315,6 +315,9 @@ export const RULE_FLOWS: Readonly<Record<string, number>> = {
   ether: FLOW.ETHER,
 };
 
+/** RULE_FLOWS the other way: a rule's flow type → its -N flow-type name. */
+const RULE_FLOW_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(RULE_FLOWS).map(([name, ft]) => [ft, name]));
+
 export type RuleOptType = 'u8' | 'u32' | 'u64' | 'ring_vf' | 'ring_queue' | 'be16' | 'be32' | 'be64' | 'ip4' | 'ip6' | 'mac';
 
 /** ethtool's NFC_FLAG_* / NTUPLE_FLAG_* bits: each keyword once, and which imply FLOW_EXT / FLOW_MAC_EXT. */
@@ -338,20 +341,25 @@ const FS_HU = off(FS, 'h_u'), FS_MU = off(FS, 'm_u'), FS_HEXT = off(FS, 'h_ext')
 const FS_COOKIE = off(FS, 'ring_cookie'), FS_LOCATION = off(FS, 'location');
 
 const F = RULE_FLAG;
-const u = (name: string, type: RuleOptType, flag: number, l: StructLayout, field: string, plus = 0): RuleOpt =>
-  ({ name, type, flag, h: FS_HU + off(l, field) + plus, m: FS_MU + off(l, field) + plus });
-const x = (name: string, type: RuleOptType, flag: number, field: string): RuleOpt =>
-  ({ name, type, flag, h: FS_HEXT + off(S.ethtool_flow_ext, field), m: FS_MEXT + off(S.ethtool_flow_ext, field) });
+/**
+ * The keywords of one part of the flow spec: value at `h` + the field's offset in `l` (+ `plus`
+ * bytes), mask at `m` + the same. u: the flow union (h_u/m_u, of the flow type's struct);
+ * x: the extension (h_ext/m_ext, struct ethtool_flow_ext).
+ */
+const part = (h: number, m: number) => (name: string, type: RuleOptType, flag: number, l: StructLayout, field: string, plus = 0): RuleOpt =>
+  ({ name, type, flag, h: h + off(l, field) + plus, m: m + off(l, field) + plus });
+const u = part(FS_HU, FS_MU);
+const x = part(FS_HEXT, FS_MEXT);
+const FX = S.ethtool_flow_ext;
 const ACTIONS: readonly RuleOpt[] = [
   { name: 'action', type: 'u64', flag: F.RING, h: FS_COOKIE, m: -1 },
   { name: 'vf', type: 'ring_vf', flag: F.RING_VF, h: FS_COOKIE, m: -1 },
   { name: 'queue', type: 'ring_queue', flag: F.RING_QUEUE, h: FS_COOKIE, m: -1 },
   { name: 'loc', type: 'u32', flag: F.LOC, h: FS_LOCATION, m: -1 },
 ];
-const EXT: readonly RuleOpt[] = [
-  x('vlan-etype', 'be16', F.VETH, 'vlan_etype'), x('vlan', 'be16', F.VLAN, 'vlan_tci'), x('user-def', 'be64', F.UDEF, 'data'),
-];
-const EXT_MAC = x('dst-mac', 'mac', F.MAC_ADDR, 'h_dest');
+const VLAN_ETYPE = x('vlan-etype', 'be16', F.VETH, FX, 'vlan_etype'), USER_DEF = x('user-def', 'be64', F.UDEF, FX, 'data');
+const EXT: readonly RuleOpt[] = [VLAN_ETYPE, x('vlan', 'be16', F.VLAN, FX, 'vlan_tci'), USER_DEF];
+const EXT_MAC = x('dst-mac', 'mac', F.MAC_ADDR, FX, 'h_dest');
 
 const T4 = S.ethtool_tcpip4_spec, E4 = S.ethtool_ah_espip4_spec, U4 = S.ethtool_usrip4_spec;
 const T6 = S.ethtool_tcpip6_spec, E6 = S.ethtool_ah_espip6_spec, U6 = S.ethtool_usrip6_spec, EH = S.ethhdr;
@@ -487,7 +495,7 @@ export function ntupleConvertible(fs: Uint8Array): boolean {
   if (ft & FLOW_FLAG.MAC_EXT) return false;
   const cookie = d.getBigUint64(FS_COOKIE, true);
   if (cookie > 0x7fffffffn && cookie < 0xfffffffffffffffen) return false;
-  const extOff = FS_MEXT + off(S.ethtool_flow_ext, 'data'), etOff = FS_MEXT + off(S.ethtool_flow_ext, 'vlan_etype');
+  const extOff = USER_DEF.m, etOff = VLAN_ETYPE.m;
   const mdata = d.getUint32(extOff, true) || d.getUint32(extOff + 4, true);
   if ((ft & FLOW_FLAG.EXT) && mdata && d.getUint16(etOff, true)) return false;
   const base = (ft & ~FLOW_FLAG.EXT) >>> 0;
@@ -531,7 +539,7 @@ export function decodeRule(fs: Uint8Array, rssContext: number): DecodedRule {
   const d = dv(fs);
   const ftRaw = d.getUint32(0, true);
   const flowType = (ftRaw & ~(FLOW_FLAG.EXT | FLOW_FLAG.MAC_EXT | FLOW_FLAG.RSS)) >>> 0;
-  const flowName = Object.keys(RULE_FLOWS).find(k => RULE_FLOWS[k] === flowType) ?? null;
+  const flowName = RULE_FLOW_NAMES.get(flowType) ?? null;
   const fields: Record<string, RuleField> = {};
   const read = (o: RuleOpt, at: number): bigint | Uint8Array => {
     const w = WIDTH[o.type]!;

@@ -32,6 +32,7 @@ import { formatCpuList } from '../common/cpus';
 import { IrqbalanceControl, IrqbalanceState, IrqbalanceRecord, RealIrqbalance, irqbalanceChoice, tunedIrqs, undoIrqbalance } from './irqbalance';
 import type { FrontEndIo } from '../common/io';
 import { strtoint } from '../common/numbers';
+import { readArgs } from './argv';
 
 /** Exit codes of the profile commands. */
 export const EXIT = {
@@ -94,6 +95,8 @@ Options:
   --no-wait          fail at once when another ethkit holds the state directory
   --force            --rollback: restore a snapshot even if it was taken of another instance
                      of the device (deleted and made again, another namespace or boot)
+  --replace-stale    --apply: its snapshot replaces those taken of earlier instances of the
+                     device instead of stacking on them (what --persist-run does on hotplug)
 Exit codes: 0 ok/changed, 1 error (nothing changed), 2 unchanged, 3 drift,
   4 failed and rolled back, 5 failed and rollback incomplete`;
 
@@ -121,55 +124,38 @@ interface Args {
   force: boolean;
   /** --rollback --dry-run: the plan of the rollback, nothing changed. */
   dryRun: boolean;
+  /** --apply --replace-stale: this apply's record replaces those of earlier instances of the device. */
+  replaceStale: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  let cmd: Cmd | undefined;
-  let help = false;
-  const a: Args = { cmd: 'help', positional: [], sets: [], json: false, yes: false, waitMs: DEFAULT_WAIT_S * 1000, force: false, dryRun: false };
-  for (let i = 0; i < argv.length; i++) {
-    const tok = argv[i];
-    const eq = tok.startsWith('--') ? tok.indexOf('=') : -1;
-    const name = eq > 0 ? tok.slice(0, eq) : tok;
-    const inline = eq > 0 ? tok.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      // An empty --state-dir would put snapshots under the working directory.
-      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw usage(`${name} needs a value`);
-      return v;
-    };
-    if (COMMANDS[name]) {
-      if (cmd) throw usage(`${name}: only one of ${Object.keys(COMMANDS).join(', ')} at a time`);
-      cmd = COMMANDS[name];
-      if (inline !== undefined) a.positional.push(inline);
-    } else if (name === '--set') a.sets.push(value());
-    else if (name === '--json') a.json = true;
-    // ethkit's global flags, which the program passes along with the rest of the command line.
-    else if (tok === '-I' || tok === '--include-statistics') continue;
-    else if (tok === '--debug') {
-      // As the program's global flags are checked: a number (strtoul), never the next option.
-      const v = argv[++i];
-      if (v === undefined || v === '' || strtoint(v, 0, true, true) === null) throw new UsageError('--debug needs a numeric MASK');
-    }
-    else if (name === '--yes' || name === '-y') a.yes = true;
-    else if (name === '--state-dir') a.stateDir = value();
-    else if (name === '--profile-dir') a.profileDir = value();
-    else if (name === '--wait') {
-      const v = value();
-      const n = strtoint(v, 0, true);
-      if (n === null || n > BigInt(MAX_WAIT_S)) throw usage(`--wait ${v}: expected a number of seconds from 0 to ${MAX_WAIT_S}`);
-      a.waitMs = Number(n) * 1000;
-    } else if (name === '--no-wait') a.waitMs = 0;
-    else if (name === '--force') a.force = true;
-    else if (name === '--dry-run') a.dryRun = true;
-    // -h anywhere (--plan -h, --apply director -h …) asks for this help.
-    else if (name === '--help' || name === '-h') help = true;
-    else if (tok.startsWith('-') && tok !== '-') throw usage(`unknown option ${name}`);
-    else a.positional.push(tok);
-  }
+  const a: Args = { cmd: 'help', positional: [], sets: [], json: false, yes: false, waitMs: DEFAULT_WAIT_S * 1000, force: false, dryRun: false, replaceStale: false };
+  const { cmd, help, positional } = readArgs(argv, {
+    commands: COMMANDS, usage,
+    option: ({ name, value }) => {
+      if (name === '--set') a.sets.push(value());
+      else if (name === '--json') a.json = true;
+      else if (name === '--yes' || name === '-y') a.yes = true;
+      else if (name === '--state-dir') a.stateDir = value();
+      else if (name === '--profile-dir') a.profileDir = value();
+      else if (name === '--wait') {
+        const v = value();
+        const n = strtoint(v, 0, true);
+        if (n === null || n > BigInt(MAX_WAIT_S)) throw usage(`--wait ${v}: expected a number of seconds from 0 to ${MAX_WAIT_S}`);
+        a.waitMs = Number(n) * 1000;
+      } else if (name === '--no-wait') a.waitMs = 0;
+      else if (name === '--force') a.force = true;
+      else if (name === '--dry-run') a.dryRun = true;
+      else if (name === '--replace-stale') a.replaceStale = true;
+      else return false;
+      return true;
+    },
+  });
+  a.positional = positional;
   a.cmd = help ? 'help' : cmd ?? 'help';
   if (a.force && a.cmd !== 'rollback' && a.cmd !== 'help') throw usage('--force is an option of --rollback only');
   if (a.dryRun && a.cmd !== 'rollback' && a.cmd !== 'help') throw usage('--dry-run is an option of --rollback only (--plan shows what --apply would change)');
+  if (a.replaceStale && a.cmd !== 'apply' && a.cmd !== 'help') throw usage('--replace-stale is an option of --apply only');
   return a;
 }
 
@@ -640,6 +626,32 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
       }
       snapshots[p.dev] = p.file;
     }
+    // The device appeared again (--persist-run): the records of its earlier instances restore
+    // a device that is gone; this apply's record, taken of the device as it appeared, replaces
+    // them. Only now that it is on disk: a stop before this leaves them, never an empty stack.
+    const replaced: Record<string, string[]> = {};
+    const replacedLines: string[] = [];
+    if (a.replaceStale) {
+      for (const p of pushed) {
+        if (!snapshots[p.dev]) continue;
+        const now = instances.get(p.dev);
+        if (!now) continue;
+        let stale: { e: StoredEntry; why: string }[] = [];
+        try {
+          stale = store.entries(p.dev).filter(e => e.seq < p.seq)
+            .map(e => ({ e, why: instanceMismatch(p.dev, e.entry.instance, e.entry.device, now) ?? '' })).filter(x => x.why);
+        } catch (e) { warnings.push(`the snapshots of earlier instances of ${p.dev} stay: ${(e as Error).message}`); }
+        const gone: string[] = [];
+        for (const { e } of stale) {
+          try { store.pop(p.dev, e.seq); gone.push(e.file); } catch (err) {
+            warnings.push(`${(err as Error).message}; it is of an earlier instance of ${p.dev} and goes with the next --apply --replace-stale`);
+          }
+        }
+        if (!gone.length) continue;
+        replaced[p.dev] = gone;
+        replacedLines.push(`  ${p.dev}: replaces ${gone.length === 1 ? 'the snapshot of an earlier instance' : `${gone.length} snapshots of earlier instances`} (${stale[0].why})`);
+      }
+    }
     // A failed apply undone: irqbalance as it was, too.
     const ibLines: string[] = [];
     if (res.outcome === 'rolled-back' && ib && ibRecord) {
@@ -650,13 +662,13 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
     if (res.outcome === 'unchanged') text = [`ok: ${r.devs.join(', ')} already ${r.devs.length > 1 ? 'match' : 'matches'} ${r.profile.name}${paramText(r.params)}; nothing changed (${summary(res.plan).ok} ok, ${summary(res.plan).skip} skipped)`];
     else if (res.outcome === 'changed') {
       const n = res.touched.length;
-      text = [`Applied ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...changeLines(res),
+      text = [`Applied ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...changeLines(res), ...replacedLines,
         `changed: ${n} setting(s) in ${res.steps.length} operation(s); snapshot saved (undo with: ethkit --rollback ${Object.keys(snapshots).join(' ')})`];
     } else text = [`Applying ${r.profile.name}${paramText(r.params)} to ${r.devs.join(', ')}:`, ...failureText(res), ...ibLines];
     const sig = guard.release();
     if (sig) warnings.push(`${sig} arrived during the apply: it was finished first`);
     for (const w of warnings) ctx.err(a.json ? JSON.stringify({ warning: w }) + '\n' : `ethkit: warning: ${w}\n`);
-    return { json: { command: 'apply', ...head(r), ...resultJson(res), snapshots, ...(warnings.length ? { warnings } : {}), exit_code: code }, text, code };
+    return { json: { command: 'apply', ...head(r), ...resultJson(res), snapshots, ...(a.replaceStale ? { replaced } : {}), ...(warnings.length ? { warnings } : {}), exit_code: code }, text, code };
   } finally {
     guard.release();
     lock.release();

@@ -16,7 +16,6 @@ import { UsageError, EthtoolError } from '../device/errors';
 import { ifnameProblem } from '../ethtool/transport';
 import { FsError, NoHostFs } from '../common/hostfs';
 import { describeFsError } from '../common/files';
-import { strtoint } from '../common/numbers';
 import type { FrontEndIo } from '../common/io';
 import { ProfileError } from './load';
 import { Env, defaultRouteDevices } from './state';
@@ -30,6 +29,7 @@ import { FileOp, applyFiles, dirsToMake, removeEmptyDirs, sameAsNow } from './pe
 import { writeDurable } from './snapshot';
 import { table } from './format';
 import { acquireLock, Lock, LockBusyError, LockFileError } from '../common/lock';
+import { readArgs } from './argv';
 
 export interface PersistCtx {
   env?: Env;
@@ -89,53 +89,27 @@ interface Args {
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  let cmd: Cmd | undefined;
-  let help = false;
   const a: Args = { cmd: 'help', positional: [], sets: [], json: false, all: false, now: false, yes: false, match: 'auto' };
-  const given = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const tok = argv[i];
-    const eq = tok.startsWith('--') ? tok.indexOf('=') : -1;
-    const name = eq > 0 ? tok.slice(0, eq) : tok;
-    const inline = eq > 0 ? tok.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw usage(`${name} needs a value`);
-      return v;
-    };
-    if (COMMANDS[name]) {
-      if (cmd) throw usage(`${name}: only one of ${Object.keys(COMMANDS).join(', ')} at a time`);
-      cmd = COMMANDS[name];
-      if (inline !== undefined) a.positional.push(inline);
-      continue;
-    }
-    // ethkit's global flags, which the program passes along with the rest of the command line.
-    if (tok === '-I' || tok === '--include-statistics') continue;
-    if (tok === '--debug') {
-      const v = argv[++i];
-      if (v === undefined || v === '' || strtoint(v, 0, true, true) === null) throw new UsageError('--debug needs a numeric MASK');
-      continue;
-    }
-    if (name !== '--set') {
-      if (given.has(name) && name.startsWith('--')) throw usage(`${name} given twice`);
-      given.add(name);
-    }
-    if (name === '--set') a.sets.push(value());
-    else if (name === '--json') a.json = true;
-    else if (name === '--all') a.all = true;
-    else if (name === '--now') a.now = true;
-    else if (name === '--match') {
-      const v = value();
-      if (v !== 'auto' && v !== 'mac' && v !== 'bus') throw usage(`--match ${v}: expected auto, mac or bus`);
-      a.match = v;
-    } else if (name === '--root') a.root = value();
-    else if (name === '--state-dir') a.stateDir = value();
-    else if (name === '--profile-dir') a.profileDir = value();
-    else if (name === '--yes' || name === '-y') a.yes = true;
-    else if (name === '--help' || name === '-h') help = true;
-    else if (tok.startsWith('-') && tok !== '-') throw usage(`unknown option ${name}`);
-    else a.positional.push(tok);
-  }
+  const { cmd, help, positional, given } = readArgs(argv, {
+    commands: COMMANDS, usage, once: { except: ['--set'] },
+    option: ({ name, value }) => {
+      if (name === '--set') a.sets.push(value());
+      else if (name === '--json') a.json = true;
+      else if (name === '--all') a.all = true;
+      else if (name === '--now') a.now = true;
+      else if (name === '--match') {
+        const v = value();
+        if (v !== 'auto' && v !== 'mac' && v !== 'bus') throw usage(`--match ${v}: expected auto, mac or bus`);
+        a.match = v;
+      } else if (name === '--root') a.root = value();
+      else if (name === '--state-dir') a.stateDir = value();
+      else if (name === '--profile-dir') a.profileDir = value();
+      else if (name === '--yes' || name === '-y') a.yes = true;
+      else return false;
+      return true;
+    },
+  });
+  a.positional = positional;
   a.cmd = help ? 'help' : cmd ?? 'help';
   const only = (opt: string, ok: boolean, cmds: string) => { if (given.has(opt) && !ok) throw usage(`${opt} is an option of ${cmds} only`); };
   only('--all', a.cmd === 'unpersist' || a.cmd === 'help', '--unpersist');
@@ -461,7 +435,7 @@ async function persistRunAsync(l: Layout, s: PersistSpec, ctx: PersistCtx, json:
     env: ctx.env, out: t => { if (json) out += t; else ctx.out(t); }, err: t => ctx.err(t), isTTY: false, vars: ctx.vars, now: ctx.now,
   };
   if (!json) ctx.out(p.text.join('\n') + '\n');
-  const applyCode = await runProfiles(['--apply', ...profileArgs(s, dev), '--yes', '--wait', '120', ...(json ? ['--json'] : [])], pctx);
+  const applyCode = await runProfiles(['--apply', ...profileArgs(s, dev), '--yes', '--replace-stale', '--wait', '120', ...(json ? ['--json'] : [])], pctx);
   let applyJson: unknown = null;
   if (json) { try { applyJson = JSON.parse(out); } catch { applyJson = null; } }
   let code = applyCode;
