@@ -391,3 +391,32 @@ test('with the driver\'s coalesce list (netlink): adaptive-tx is skipped in the 
   assert.equal(resetsSent(w.sim, start), j.link_resets);
   assert.equal((await run2(['--verify', 'director', 'ekf0', ...NAT])).code, EXIT.OK);
 });
+
+test('a driver that reports channels but has no set operation (vmxnet3): --apply finds it with an empty set request, skips the channel change, no SCHANNELS; verify clean from the snapshot; rollback', async () => {
+  const w = world();
+  const d = w.sim.devices.get('ekf0')!;
+  const asked: string[] = [];
+  const applyEnv = { transport: w.transport, fs: w.fs, settable: (dev: string) => { asked.push(dev); return { channels: false, ring: true, coalesce: true, pause: true }; } };
+  // a plan sends no set request: it cannot know, and shows the change
+  const plan = await cli(w, ['--plan', 'director', 'ekf0', ...NAT, '--json']);
+  const ch = (rows: unknown) => (rows as { id: string; action: string; reason?: string }[]).find(x => x.id === 'channels:combined_count');
+  assert.equal(ch(plan.json.rows)?.action, 'set', JSON.stringify(ch(plan.json.rows)));
+  const start = w.sim.log.length;
+  const r = await cli(w, ['--apply', 'director', 'ekf0', ...NAT, '--yes', '--json'], { env: applyEnv });
+  assert.equal(r.code, EXIT.OK, r.out + r.err);
+  assert.ok(asked.includes('ekf0'), 'the apply asked the driver');
+  const row = ch(r.json.rows);
+  assert.equal(row?.action, 'skip', JSON.stringify(row));
+  assert.equal(row?.reason, 'driver simnic reports its channels but cannot change them (no set operation)');
+  assert.equal(w.sim.log.slice(start).filter(l => l.cmd === ETHTOOL.SCHANNELS).length, 0, 'no SCHANNELS sent');
+  assert.equal(d.channels!.combined_count, 4);
+  assert.equal(resetsSent(w.sim, start), r.json.link_resets, 'no more link resets than the plan says');
+  // verify and a later plan (no set request) skip it as the apply found it: no drift
+  const v = await cli(w, ['--verify', 'director', 'ekf0', ...NAT, '--json']);
+  assert.equal(v.code, EXIT.OK, v.out);
+  assert.equal(ch(v.json.rows)?.action, 'skip', JSON.stringify(ch(v.json.rows)));
+  const rb = await cli(w, ['--rollback', 'ekf0', '--yes']);
+  assert.equal(rb.code, EXIT.OK, rb.out + rb.err);
+  assert.equal(d.channels!.combined_count, 4);
+  assert.deepEqual(entryFiles(w), []);
+});

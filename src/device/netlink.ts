@@ -33,6 +33,10 @@ export type StatsGroup = Record<string, bigint>;
 export const STATS_GROUPS = ['eth-phy', 'eth-mac', 'eth-ctrl', 'rmon'] as const;
 export type StatsGroupName = typeof STATS_GROUPS[number];
 
+/** The groups whose set operation settable() asks about, and their SET messages. */
+export type SettableGroup = 'ring' | 'channels' | 'coalesce' | 'pause';
+const SET_MESSAGE: Record<SettableGroup, UserMessage> = { ring: 'RINGS_SET', channels: 'CHANNELS_SET', coalesce: 'COALESCE_SET', pause: 'PAUSE_SET' };
+
 function bitsOfRows(rows: readonly ParamRow[], a: Attrs): string[] {
   return rows.filter(r => a[r.nl] !== undefined).map(r => r.key);
 }
@@ -92,6 +96,24 @@ export class NicNetlink {
     const values: Partial<Coalesce> = {};
     for (const r of COALESCE.rows) if (r.field && typeof a[r.nl] === 'number') (values as Record<string, number>)[r.field] = a[r.nl] as number;
     return { values, supported: new Set(bitsOfRows(COALESCE.rows, a)) };
+  }
+
+  /**
+   * Which of the ring, channel, coalesce and pause settings the driver can change: a SET request
+   * that names no setting changes nothing (the kernel compares, finds nothing to modify and sends
+   * no notification), but is refused with EOPNOTSUPP first when the driver has no set operation
+   * for the group (vmxnet3 reports channels and cannot change them). A group answered otherwise
+   * (EPERM without CAP_NET_ADMIN, a kernel without the message) is left out: not known.
+   */
+  settable(): Partial<Record<SettableGroup, boolean>> {
+    const out: Partial<Record<SettableGroup, boolean>> = {};
+    for (const [group, msg] of Object.entries(SET_MESSAGE) as [SettableGroup, UserMessage][]) {
+      if (!this.nl.has(msg)) continue;
+      const r = this.nl.set(msg, this.name, {});
+      if (r.ok) out[group] = true;
+      else if (r.errno === 95 /* EOPNOTSUPP */) out[group] = false;
+    }
+    return out;
   }
 
   /** Extended ring parameters (rx-buf-len, cqe-size, tx-push, tcp-data-split). */

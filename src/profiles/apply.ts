@@ -47,7 +47,7 @@ export interface TransactResult {
   restore: Touched[];
   before: HostState;
   /** Per device: what the driver refused (coalesce keys, flow types), seeded ones included. */
-  refused: Map<string, { coalesce: string[]; flowHash: string[] }>;
+  refused: Map<string, { coalesce: string[]; flowHash: string[]; unsettable: string[] }>;
   after?: HostState;
 }
 
@@ -222,8 +222,10 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
   const refused = new Map<string, Set<string>>();
   // Flow types whose hash fields the driver refused (SRXFH with EINVAL/EOPNOTSUPP): skipped then.
   const flowRefused = new Map<string, Set<string>>();
-  const refusals = () => new Map([...new Set([...refused.keys(), ...flowRefused.keys()])].map(dev =>
-    [dev, { coalesce: [...(refused.get(dev) ?? [])].sort(), flowHash: [...(flowRefused.get(dev) ?? [])].sort() }]));
+  // Groups the driver reports but has no set operation for (env.settable, or an earlier apply's).
+  const unsettable = new Map<string, Set<string>>();
+  const refusals = () => new Map([...new Set([...refused.keys(), ...flowRefused.keys(), ...unsettable.keys()])].map(dev =>
+    [dev, { coalesce: [...(refused.get(dev) ?? [])].sort(), flowHash: [...(flowRefused.get(dev) ?? [])].sort(), unsettable: [...(unsettable.get(dev) ?? [])].sort() }]));
   const read = () => {
     const st = readHost(o.env, o.devs, o.sysctlPaths, nics);
     for (const d of st.devices) {
@@ -236,6 +238,12 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
       if (r) d.coalesceRefused = [...new Set([...(d.coalesceRefused ?? []), ...r])].sort();
       const f = flowRefused.get(d.dev);
       if (f && d.rss) d.rss.refused = [...f].sort();
+      const u = unsettable.get(d.dev) ?? new Set<string>();
+      for (const [g, can] of Object.entries(d.settable ?? {})) if (can === false) u.add(g);
+      if (u.size) {
+        unsettable.set(d.dev, u);
+        d.settable = { ...d.settable, ...Object.fromEntries([...u].map(g => [g, false])) };
+      }
     }
     return st;
   };

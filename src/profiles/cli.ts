@@ -21,7 +21,7 @@ import { acquireLock, Lock, LockBusyError, LockFileError } from '../common/lock'
 import { errnoText } from '../common/files';
 import { ProfileError, loadProfileFile, coerceParam } from './load';
 import { Profile, Scalar } from './model';
-import { Env, Capabilities, HostState, readHost, readDevice, defaultRouteDevices } from './state';
+import { Env, Capabilities, HostState, readHost, readDevice, defaultRouteDevices, SettableGroup } from './state';
 import { planProfile, sysctlPaths, pending, linkResets, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry, Touched } from './plan';
 import { transact, TransactResult, plannedRestore } from './apply';
 import { SnapshotStore, SnapshotEntry, StoredEntry, SnapshotError, InstanceId, DEFAULT_STATE_DIR, prepareStateDir, Refusals, applyRefusals } from './snapshot';
@@ -248,6 +248,20 @@ export function netlinkCapabilities(dev: string): Capabilities | null {
   }
 }
 
+/** Which groups the driver can change, over ethtool netlink (empty SET requests); null without netlink. */
+export function netlinkSettable(dev: string): Partial<Record<SettableGroup, boolean>> | null {
+  const { NicNetlink } = require('../device/netlink') as typeof import('../device/netlink');
+  const nl = NicNetlink.open(dev);
+  if (!nl) return null;
+  try {
+    return nl.settable();
+  } catch {
+    return null;
+  } finally {
+    nl.close();
+  }
+}
+
 function stateDirOf(a: Args, ctx: Ctx): string {
   return a.stateDir ?? ctx.vars.ETHKIT_STATE_DIR ?? DEFAULT_STATE_DIR;
 }
@@ -439,8 +453,8 @@ function markRecordedRefusals(a: Args, ctx: Ctx, r: ProfileRun, state: HostState
 function refusalsOf(state: HostState, dev: string, refused: TransactResult['refused']): { refused?: Refusals } {
   const f = refused.get(dev);
   const d = state.devices.find(x => x.dev === dev);
-  if (!f || !d || (f.coalesce.length === 0 && f.flowHash.length === 0)) return {};
-  return { refused: { driver: d.driver, coalesce: f.coalesce, flowHash: f.flowHash } };
+  if (!f || !d || (f.coalesce.length === 0 && f.flowHash.length === 0 && f.unsettable.length === 0)) return {};
+  return { refused: { driver: d.driver, coalesce: f.coalesce, flowHash: f.flowHash, ...(f.unsettable.length ? { unsettable: f.unsettable } : {}) } };
 }
 
 function head(r: ProfileRun): Record<string, unknown> {
@@ -554,7 +568,8 @@ async function cmdApply(a: Args, ctx: Ctx): Promise<Output> {
       ...(ibRecord && dev === ibDev ? { irqbalance: ibRecord } : {}),
     });
     const res = await transact({
-      env: r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
+      // Only an apply asks the driver with (empty) set requests what it can change.
+      env: r.env.probe && !r.env.settable ? { ...r.env, settable: netlinkSettable } : r.env, devs: r.devs, sysctlPaths: sysctlPaths(r.profile, r.params, r.devs),
       plan: state => planOf(r, state),
       seedRefusals: d => applyRefusals(d, recordedRefusals(store, d.dev)),
       // A channel change may have brought new queue IRQs: irqbalance's ban takes them too.

@@ -110,6 +110,8 @@ export function sysctlPaths(profile: Profile, params: Record<string, Scalar>, de
 
 // ---- profile → wants ------------------------------------------------------------------------
 
+const GROUP_NOUN = { ring: 'its rings', channels: 'its channels', coalesce: 'interrupt coalescing', pause: 'pause settings' } as const;
+
 function structLabel(group: Group, key: string): string { return `${group} ${key}`; }
 
 function deviceWants(s: SettingDef, v: Scalar | 'max' | 'cpus', d: DeviceState, place: Placement): Want[] {
@@ -146,6 +148,7 @@ function deviceWants(s: SettingDef, v: Scalar | 'max' | 'cpus', d: DeviceState, 
       } else if (typeof v === 'boolean') value = v ? 1 : 0;
       else value = Number(v);
       if (max !== undefined && value > max) return [skip(id, label, `${value} exceeds the maximum of driver ${d.driver} (${max})`, String(value))];
+      if (d.settable?.[group] === false && st[spec.field] !== value) return [skip(id, label, `driver ${d.driver} reports ${GROUP_NOUN[group]} but cannot change them (no set operation)`, String(value))];
       return [{ kind: 'field', dev, group, field: spec.field, value, bool: spec.kind === 'bool', setting: label, why }];
     }
     case 'queues': {

@@ -70,19 +70,25 @@ export interface SnapshotEntry {
   irqbalance?: IrqbalanceRecord;
   /**
    * What the driver refused during the apply (coalesce keys asked for one by one, flow types whose
-   * hash fields SRXFH refused), with its driver: later plans and verifies skip them as refused.
+   * hash fields SRXFH refused, groups it has no set operation for), with its driver: later plans
+   * and verifies skip them as refused.
    */
   refused?: Refusals;
 }
 
 /** Settings a driver refused when set, found by an apply. */
-export interface Refusals { driver: string; coalesce: string[]; flowHash: string[] }
+export interface Refusals {
+  driver: string; coalesce: string[]; flowHash: string[];
+  /** Groups (ring, channels, coalesce, pause) the driver reports but cannot change; absent: none. */
+  unsettable?: string[];
+}
 
 /** Mark on `d` what the apply recorded in `r` as refused (same driver only). */
 export function applyRefusals(d: DeviceState, r: Refusals | undefined): void {
   if (!r || r.driver !== d.driver) return;
   if (r.coalesce.length) d.coalesceRefused = [...new Set([...(d.coalesceRefused ?? []), ...r.coalesce])].sort();
   if (r.flowHash.length && d.rss) d.rss.refused = [...new Set([...(d.rss.refused ?? []), ...r.flowHash])].sort();
+  if (r.unsettable?.length) d.settable = { ...d.settable, ...Object.fromEntries(r.unsettable.map(g => [g, false])) };
 }
 
 /** An entry on a device's stack and the file that holds it. */

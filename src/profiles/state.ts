@@ -4,6 +4,7 @@
  * through the Nic API over a Transport; queues, IRQs and sysctls through a HostFs. A setting
  * the driver cannot report is recorded as such (with the reason), never thrown.
  */
+import type { SettableGroup } from '../device/netlink';
 import { Nic } from '../device/nic';
 import type { Ring, Channels, Coalesce, Pause, FecParam } from '../ethtool/types';
 import type { Transport } from '../ethtool/transport';
@@ -42,6 +43,8 @@ export interface DeviceState {
   /** The coalesce parameters (ethtool -C keys) the driver supports, as netlink reports them;
    * absent when there is no netlink to ask (the kernel then refuses unsupported ones on set). */
   coalesceSupported?: string[];
+  /** Per group, whether the driver can change it (netlink: an empty SET request); absent: not known. */
+  settable?: Partial<Record<SettableGroup, boolean>>;
   /** Coalesce parameters the driver refused when asked for one by one (no netlink list). */
   coalesceRefused?: string[];
   /** The NUMA node of the device (device/numa_node; -1: not known); null: no such file. */
@@ -64,11 +67,18 @@ export interface HostState {
 /** What the driver says it supports, from a source other than the ioctl API (netlink). */
 export interface Capabilities { coalesce: string[] }
 
+export type { SettableGroup };
+
 export interface Env {
   transport: Transport;
   fs: HostFs;
   /** Asks the driver's capabilities; null (or no probe) when they cannot be asked. */
   probe?: (dev: string) => Capabilities | null;
+  /**
+   * Asks which groups the driver can change (an empty netlink SET request: it changes nothing but
+   * needs CAP_NET_ADMIN). Given by --apply only: a plan or a verify sends no set request.
+   */
+  settable?: (dev: string) => Partial<Record<SettableGroup, boolean>> | null;
 }
 
 export const CPU_ONLINE = '/sys/devices/system/cpu/online';
@@ -144,7 +154,13 @@ export function readDevice(env: Env, dev: string, nic: Nic = new Nic(dev, env.tr
     features, ring, channels, coalesce, pause, rxQueues, txQueues, irqs, files, rss: readRss(nic), fec: readFec(nic),
     numaNode, localCpus: local === null ? null : parseCpuList(local),
     ...(caps ? { coalesceSupported: [...caps.coalesce].sort() } : {}),
+    ...settableOf(env, dev),
   };
+}
+
+function settableOf(env: Env, dev: string): { settable?: Partial<Record<SettableGroup, boolean>> } {
+  const s = env.settable?.(dev) ?? null;
+  return s && Object.keys(s).length ? { settable: s } : {};
 }
 
 export function readHost(env: Env, devs: readonly string[], sysctlPaths: readonly string[], nics?: Map<string, Nic>): HostState {
