@@ -107,10 +107,13 @@ check() { # KEY N WHAT: the settings read back after the unit ran
   local rec=/run/ethkit/persist/$id.json
   res=$(sed -n 's/^  "result": "\(.*\)",$/\1/p' "$rec" 2>/dev/null)/$(sed -n 's/^  "device": "\(.*\)",$/\1/p' "$rec" 2>/dev/null)
   local now; now=$(reads "$dev")
-  if [ -n "$dev" ] && [ "$now" = "${REF[$key]}" ] && [ "${res%%/*}" = applied ]; then
-    pass_n[$key]=$(( ${pass_n[$key]:-0} + 1 )); say "CYCLE driver=$key n=$n how=$what name=$dev run=$res PASS"
+  # The re-apply replaced the record of the instance that went away: one entry on the stack,
+  # whose rollback gives the driver's defaults of this instance.
+  local depth; depth=$(find "$STATE"/snapshots/*/"$dev" -type f 2>/dev/null | wc -l)
+  if [ -n "$dev" ] && [ "$now" = "${REF[$key]}" ] && [ "${res%%/*}" = applied ] && [ "$depth" = 1 ]; then
+    pass_n[$key]=$(( ${pass_n[$key]:-0} + 1 )); say "CYCLE driver=$key n=$n how=$what name=$dev run=$res depth=$depth PASS"
   else
-    fail_n[$key]=$(( ${fail_n[$key]:-0} + 1 )); bad "CYCLE driver=$key n=$n how=$what name=$dev run=$res: read back
+    fail_n[$key]=$(( ${fail_n[$key]:-0} + 1 )); bad "CYCLE driver=$key n=$n how=$what name=$dev run=$res depth=$depth (snapshots on its stack, want 1): read back
 $now
 expected
 ${REF[$key]}
