@@ -358,6 +358,7 @@ test('a driver without adaptive-tx (no netlink list): the refused SCOALESCE is s
   assert.equal(d.coalesce!.use_adaptive_tx_coalesce, 0);
   assert.equal(resetsSent(w.sim, start), r.json.link_resets, 'no more link resets than the plan says');
   assert.ok((r.json.link_resets as number) >= 1);
+  assert.equal(plan.json.link_resets, r.json.link_resets, 'the plan says how many link resets the apply causes');
   // Verify reads again without netlink and sets nothing: the snapshot tells it the driver refused
   // adaptive-tx, so that one is skipped as refused, not drift.
   const v = await cli(w, ['--verify', 'director', 'ekf0', ...NAT, '--json']);

@@ -468,7 +468,7 @@ async function cmdPlan(a: Args, ctx: Ctx): Promise<Output> {
   await observeIrqbalance(r, ctx);
   const plan = planOf(r, state);
   return {
-    json: { command: 'plan', ...head(r), result: pending(plan).length ? 'changes' : 'ok', changed: false, placement: placementJson(r, state), summary: summary(plan), rows: plan.rows.map(rowJson) },
+    json: { command: 'plan', ...head(r), result: pending(plan).length ? 'changes' : 'ok', changed: false, placement: placementJson(r, state), summary: summary(plan), link_resets: linkResets(plan), rows: plan.rows.map(rowJson) },
     text: [`Plan: ${r.profile.name}${paramText(r.params)} on ${r.devs.join(', ')}`, ...placementLines(r, state), planTable(plan.rows), summaryText(plan)],
     code: EXIT.OK,
   };
