@@ -5,7 +5,7 @@
  * failed apply undoes both; a ban irqbalance does not take changes nothing. The machine's control
  * (RealIrqbalance) is checked against a socket server speaking irqbalance's protocol (one
  * message, one answer) on the abstract socket name irqbalance uses. The real daemon is tested in
- * the rig (test/rig-director.byhand.ts).
+ * the rig (test/rig-irqbalance.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

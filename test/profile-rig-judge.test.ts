@@ -91,3 +91,24 @@ test('a flow hash the driver refused during the apply is expected as before', ()
   assert.match(v.line, / flow_udp4=refused:sd->sd /);
   assert.equal(verdict({ apply, files: { 'fh-after': UDP4(SDFN) } }).ok, false, 'refused, yet changed');
 });
+
+test('sysctls: the kernel must hold the plan\'s targets after the apply; the director\'s IPVS keys must not be skipped where ip_vs is loaded', () => {
+  const rowsWith = (extra: object[]) => ({ link_resets: 1, summary: { set: 2, ok: 0, skip: 0, later: 0 }, rows: [
+    { id: 'rss:indir', group: 'rss', setting: 'rss indir', current: 'equal over 1', target: 'equal over 2', action: 'set' },
+    { id: 'rss:flow-hash.udp4', group: 'rss', setting: 'rss flow-hash.udp4', current: 'sd', target: 'sdfn', action: 'set' },
+    ...extra,
+  ] });
+  const vs = { id: 'file:/proc/sys/net/ipv4/vs/conntrack', group: 'sysctl', setting: 'net.ipv4.vs.conntrack', current: '1', target: '0', action: 'set' };
+  const bitmap = { id: 'file:/proc/sys/net/core/flow_limit_cpu_bitmap', group: 'sysctl', setting: 'net.core.flow_limit_cpu_bitmap', current: '0', target: '3', action: 'set' };
+  const good = verdict({ meta: { ipvs: 'loaded' }, plan: rowsWith([vs, bitmap]), files: { 'sysctl-applied': '/proc/sys/net/ipv4/vs/conntrack 0\n/proc/sys/net/core/flow_limit_cpu_bitmap 00000003\n' } });
+  assert.ok(good.ok, good.text);
+  assert.match(good.line, / sysctls=2 ipvs_keys=1 /);
+  const wrong = verdict({ meta: { ipvs: 'loaded' }, plan: rowsWith([vs]), files: { 'sysctl-applied': '/proc/sys/net/ipv4/vs/conntrack 1\n' } });
+  assert.ok(!wrong.ok);
+  assert.match(wrong.text, /vs\/conntrack: the kernel holds 1 after the apply, the plan's target is 0/);
+  const skipped = verdict({ meta: { ipvs: 'loaded' }, plan: rowsWith([{ ...vs, action: 'skip', reason: 'absent' }]), files: { 'sysctl-applied': '' } });
+  assert.ok(!skipped.ok);
+  assert.match(skipped.text, /net\.ipv4\.vs\.conntrack skipped although ip_vs is loaded/);
+  const none = verdict({ meta: { ipvs: 'loaded' }, plan: rowsWith([]), files: { 'sysctl-applied': '' } });
+  assert.match(none.text, /planned no net\.ipv4\.vs key/);
+});

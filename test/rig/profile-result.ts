@@ -130,6 +130,32 @@ export function judge(dir: string): { lines: string[]; ok: boolean } {
     if (fhRow.action === 'ok' && before !== canon(fhRow.target ?? '?')) problems.push(`rx-flow-hash udp4: the plan said ok (${fhRow.target}), ethtool -n read ${before} before`);
   }
   if (meta.rss_back) extra.push(`rss_back=${meta.rss_back}`);
+  // ---- sysctls: what the kernel holds after the apply is the plan's target ---------------------
+  const applied = new Map<string, string>();
+  for (const l of (file('sysctl-applied') ?? '').split('\n')) { const i = l.indexOf(' '); if (i > 0) applied.set(l.slice(0, i), l.slice(i + 1)); }
+  const same = (a: string, b: string): boolean => {
+    const [x, y] = [a.trim().split(/\s+/), b.trim().split(/\s+/)];
+    // CPU bitmaps read back zero-padded and comma-grouped (00000003): compared as numbers
+    const hex = (v: string[]) => v.length === 1 && /^[0-9a-f,]+$/i.test(v[0]) ? BigInt(`0x${v[0].replace(/,/g, '')}`) : null;
+    return x.join(' ') === y.join(' ') || (hex(x) !== null && hex(x) === hex(y));
+  };
+  let sysctls = 0;
+  for (const r of plan.json?.rows ?? []) {
+    if (!r.id.startsWith('file:/proc/sys/') || (r.action !== 'set' && r.action !== 'ok') || r.target == null) continue;
+    const f = r.id.slice('file:'.length);
+    const got = applied.get(f);
+    sysctls++;
+    if (got === undefined || got === '(absent)' || !same(got, r.target)) problems.push(`${f}: the kernel holds ${got ?? 'nothing read'} after the apply, the plan's target is ${r.target}`);
+  }
+  if (file('sysctl-applied') !== null) extra.push(`sysctls=${sysctls}`);
+  // the director's IPVS keys are applied for real where ip_vs is loaded (never skipped as absent)
+  if (meta.label?.startsWith('director') && meta.ipvs === 'loaded') {
+    const vs = (plan.json?.rows ?? []).filter(r => r.id.startsWith('file:/proc/sys/net/ipv4/vs/'));
+    const notSet = vs.filter(r => r.action === 'skip' && !/est_cpulist/.test(r.id));
+    if (vs.length === 0) problems.push('the director planned no net.ipv4.vs key although ip_vs is loaded');
+    for (const r of notSet) problems.push(`${r.setting} skipped although ip_vs is loaded: ${r.reason ?? ''}`);
+    extra.push(`ipvs_keys=${vs.length - notSet.length}`);
+  }
 
   const result = problems.length ? 'FAIL' : quirk ? 'ok-quirk' : 'ok';
   const line = [

@@ -100,7 +100,7 @@ run_one() {
   local i=$1 drv=$2 label=$3 via=$4 p=$5; shift 5
   local d=$T/$(printf %03d ${#RUNS[@]})-$i-${label//[^A-Za-z0-9=_-]/_} t0=$SECONDS carrier=
   mkdir -p "$d"; RUNS+=("$d")
-  { echo "iface=$i"; echo "driver=$drv"; echo "label=$label"; echo "via=$via"; } > "$d/meta"
+  { echo "iface=$i"; echo "driver=$drv"; echo "label=$label"; echo "via=$via"; echo "ipvs=$([ -d /proc/sys/net/ipv4/vs ] && echo loaded || echo missing)"; } > "$d/meta"
   if [ "$via" = batch ]; then ek "$d/plan.rec" --plan "$p" "$i" "$@" --json; else ekp plan "$d" --plan "$p" "$i" "$@" --json; fi
   grep -o '"id": *"file:[^"]*"' "$d"/plan.* | sed 's/^.*"file://; s/"$//' | sort -u > "$d/files"
   snap "$i" "$d/files" > "$d/before"
@@ -111,6 +111,8 @@ run_one() {
   wait_carrier "$i" || carrier=lost-after-apply,
   meta "$d" changes1 /sys/class/net/$i/carrier_changes; meta "$d" downs1 /sys/class/net/$i/carrier_down_count
   ethtool -n "$i" rx-flow-hash udp4 > "$d/fh-after" 2>&1
+  # the sysctls the plan names, as the kernel holds them after the apply
+  while IFS= read -r f; do case $f in /proc/sys/*) pv "$f" ;; esac; done < "$d/files" > "$d/sysctl-applied"
   [ -e "$d/x-before" ] && { ethtool -x "$i" > "$d/x-after" 2>&1; ethtool -l "$i" > "$d/l-after" 2>&1; }
   if [ "$via" = batch ]; then
     ek "$d/verify.rec" --verify "$p" "$i" "$@" --json
