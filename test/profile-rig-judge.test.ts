@@ -109,6 +109,8 @@ test('sysctls: the kernel must hold the plan\'s targets after the apply; the dir
   const skipped = verdict({ meta: { ipvs: 'loaded' }, plan: rowsWith([{ ...vs, action: 'skip', reason: 'absent' }]), files: { 'sysctl-applied': '' } });
   assert.ok(!skipped.ok);
   assert.match(skipped.text, /net\.ipv4\.vs\.conntrack skipped although ip_vs is loaded/);
+  const unwanted = verdict({ meta: { ipvs: 'loaded' }, plan: rowsWith([vs, { ...vs, id: 'file:/proc/sys/net/ipv4/vs/snat_reroute', setting: 'net.ipv4.vs.snat_reroute', action: 'skip', reason: 'only when mode == nat' }]), files: { 'sysctl-applied': '/proc/sys/net/ipv4/vs/conntrack 0\n' } });
+  assert.ok(unwanted.ok, unwanted.text);
   const none = verdict({ meta: { ipvs: 'loaded' }, plan: rowsWith([]), files: { 'sysctl-applied': '' } });
   assert.match(none.text, /planned no net\.ipv4\.vs key/);
 });

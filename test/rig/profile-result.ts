@@ -151,7 +151,8 @@ export function judge(dir: string): { lines: string[]; ok: boolean } {
   // the director's IPVS keys are applied for real where ip_vs is loaded (never skipped as absent)
   if (meta.label?.startsWith('director') && meta.ipvs === 'loaded') {
     const vs = (plan.json?.rows ?? []).filter(r => r.id.startsWith('file:/proc/sys/net/ipv4/vs/'));
-    const notSet = vs.filter(r => r.action === 'skip' && !/est_cpulist/.test(r.id));
+    // a key a condition leaves out (only when mode == nat) is not wanted; one skipped as absent is
+    const notSet = vs.filter(r => r.action === 'skip' && !/est_cpulist/.test(r.id) && !/^only when /.test(r.reason ?? ''));
     if (vs.length === 0) problems.push('the director planned no net.ipv4.vs key although ip_vs is loaded');
     for (const r of notSet) problems.push(`${r.setting} skipped although ip_vs is loaded: ${r.reason ?? ''}`);
     extra.push(`ipvs_keys=${vs.length - notSet.length}`);
