@@ -171,3 +171,26 @@ test('RealIrqbalance: finds the process in /proc, talks its socket protocol, run
   await assert.rejects(ctl.banned({ ...p, pid: pid + 1 }), /irqbalance socket @irqbalance\d+\.sock: connect ECONNREFUSED|ENOENT/);
   assert.deepEqual(parseSetup('SLEEP 10 IRQ 5 LOAD 1 DIFF 2 CLASS 0 IRQ 3 LOAD 0 DIFF 0 CLASS 0 BANNED 0'), [3, 5]);
 });
+
+test('ban with a channel change: the IRQs the new queues bring are banned before their affinities are written', async () => {
+  const sim = new SimTransport([simDevice('ekf0', { queues: 2, maxQueues: 16 })]);
+  const host = new SimHostFs(sim, { cpus: 4, ipvs: true });
+  const w = { sim, host, ib: new FakeIrqbalance(), stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ekirqb-')) };
+  try {
+    const writes: { irq: number; banned: boolean }[] = [];
+    w.host.injector = p => {
+      const m = /^\/proc\/irq\/(\d+)\//.exec(p);
+      if (m) writes.push({ irq: Number(m[1]), banned: w.ib.list.includes(Number(m[1])) });
+      return undefined;
+    };
+    const a = await cli(w, ['--apply', 'director', 'ekf0', '--json']);
+    assert.equal(a.code, EXIT.OK, a.out + a.err);
+    assert.equal(w.sim.devices.get('ekf0')!.channels!.combined_count, 4, 'the channels grew');
+    const irqs = [...new Set(writes.map(x => x.irq))].sort((x, y) => x - y);
+    assert.ok(irqs.length >= 4, `IRQs written: ${irqs.join(',')}`);
+    assert.deepEqual(writes.filter(x => !x.banned), [], 'every IRQ banned before its affinity write');
+    assert.deepEqual(w.ib.list, [7, ...irqs]);
+  } finally {
+    fs.rmSync(w.stateDir, { recursive: true, force: true });
+  }
+});

@@ -63,9 +63,10 @@ export interface TransactOptions {
   /** Called after the last step succeeded or after an undo, with what was touched. */
   maxRounds?: number;
   /**
-   * Called after the last step, with a fresh read, before the final check: for what follows the
-   * steps' result (irqbalance's ban list takes the IRQs a channel change made). May throw: the
-   * apply is then undone like a failed step.
+   * Called with a fresh read before each later round (after a channel change) and after the last
+   * step, before the final check: for what follows the steps' result (irqbalance's ban list takes
+   * the IRQs a channel change made, before they are placed). May throw: the apply is then undone
+   * like a failed step.
    */
   settle?: (state: HostState) => void | Promise<void>;
 }
@@ -294,7 +295,11 @@ export async function transact(o: TransactOptions): Promise<TransactResult> {
       }
       if (!plan.rows.some(r => r.action === 'later')) break;
       if (round + 1 >= (o.maxRounds ?? 3)) throw new Error('settings still pending after the channel change');
-      plan = o.plan(read());
+      // what follows the channel change (irqbalance's ban takes the new IRQs) before the new
+      // IRQs are placed: irqbalance would otherwise move them between the writes and the ban
+      const mid = read();
+      if (o.settle) await o.settle(mid);
+      plan = o.plan(mid);
       base.rounds.push(plan);
     }
     if (o.settle) await o.settle(read());
