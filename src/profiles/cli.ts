@@ -21,6 +21,7 @@ import { acquireLock, Lock, LockBusyError, LockFileError } from '../common/lock'
 import { errnoText } from '../common/files';
 import { ProfileError, loadProfileFile, coerceParam } from './load';
 import { Profile, Scalar } from './model';
+import type { NicNetlink } from '../device/netlink';
 import { Env, Capabilities, HostState, readHost, readDevice, defaultRouteDevices, SettableGroup } from './state';
 import { planProfile, sysctlPaths, pending, linkResets, diff, restoreWants, touchedSysctlPaths, Plan, Row, RestoreEntry, Touched } from './plan';
 import { transact, TransactResult, plannedRestore } from './apply';
@@ -232,15 +233,13 @@ export function machineEnv(): Env {
   return { transport: openTransport(), fs: new RealFs(), probe: netlinkCapabilities };
 }
 
-/** The driver's supported coalesce parameters over ethtool netlink; null without netlink or
- * when the driver reports no coalesce settings at all. */
-export function netlinkCapabilities(dev: string): Capabilities | null {
-  const { NicNetlink } = require('../device/netlink') as typeof import('../device/netlink');
-  const nl = NicNetlink.open(dev);
+/** One question to the device over ethtool netlink; null without netlink or when it fails. */
+function askNetlink<T>(dev: string, ask: (nl: NicNetlink) => T | null): T | null {
+  const { NicNetlink: Open } = require('../device/netlink') as typeof import('../device/netlink');
+  const nl = Open.open(dev);
   if (!nl) return null;
   try {
-    if (!nl.has('COALESCE_GET')) return null;
-    return { coalesce: [...nl.coalesceSupported()] };
+    return ask(nl);
   } catch {
     return null;
   } finally {
@@ -248,18 +247,15 @@ export function netlinkCapabilities(dev: string): Capabilities | null {
   }
 }
 
+/** The driver's supported coalesce parameters over ethtool netlink; null without netlink or
+ * when the driver reports no coalesce settings at all. */
+export function netlinkCapabilities(dev: string): Capabilities | null {
+  return askNetlink(dev, nl => nl.has('COALESCE_GET') ? { coalesce: [...nl.coalesceSupported()] } : null);
+}
+
 /** Which groups the driver can change, over ethtool netlink (empty SET requests); null without netlink. */
 export function netlinkSettable(dev: string): Partial<Record<SettableGroup, boolean>> | null {
-  const { NicNetlink } = require('../device/netlink') as typeof import('../device/netlink');
-  const nl = NicNetlink.open(dev);
-  if (!nl) return null;
-  try {
-    return nl.settable();
-  } catch {
-    return null;
-  } finally {
-    nl.close();
-  }
+  return askNetlink(dev, nl => nl.settable());
 }
 
 function stateDirOf(a: Args, ctx: Ctx): string {
